@@ -1,0 +1,220 @@
+"""The small, immutable values passed between pipeline stages.
+
+read/segment -> Document(Sentence…) -> align -> Bead… -> score -> BeadScores
+-> names -> Flag… -> pipeline -> Report.
+
+Every stage takes and returns these; none of them holds a model, a file handle
+or anything that cannot be pickled, so a Report can cross a process boundary.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is imported only when a table is asked for
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a document, with where it stands in the text."""
+
+    index: int
+    text: str
+    paragraph: int
+    start: int  # character offset in Document.text
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text split into sentences; `language` is an ISO 639-1 code."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+    language: str = "en"
+    name: str = ""
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    def texts(self) -> list[str]:
+        return [s.text for s in self.sentences]
+
+    def join(self, indexes: tuple[int, ...]) -> str:
+        return " ".join(self.sentences[i].text for i in indexes)
+
+
+class BeadKind(str, enum.Enum):
+    """What happened to the original's sentences in a bead."""
+
+    MATCH = "match"  # 1-1
+    MERGED = "merged"  # several original sentences became one
+    SPLIT = "split"  # one original sentence became several
+    MANY = "many-to-many"
+    OMITTED = "omitted"  # original sentence(s) with no counterpart
+    ADDED = "added"  # translation sentence(s) with no counterpart
+    MOVED = "moved"  # matched, but out of order
+
+
+@dataclass(frozen=True)
+class Bead:
+    """A group of original sentences aligned to a group of translation sentences.
+
+    `src`/`tgt` are sentence indexes; either may be empty (omission/addition).
+    `confidence` is in [0, 1] where the aligner can say it; `moved` marks a pair
+    found out of order after the monotonic pass.
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    confidence: float | None = None
+    moved: bool = False
+
+    @property
+    def kind(self) -> BeadKind:
+        if self.moved:
+            return BeadKind.MOVED
+        n, m = len(self.src), len(self.tgt)
+        if m == 0:
+            return BeadKind.OMITTED
+        if n == 0:
+            return BeadKind.ADDED
+        if n == 1 and m == 1:
+            return BeadKind.MATCH
+        if m == 1:
+            return BeadKind.MERGED
+        if n == 1:
+            return BeadKind.SPLIT
+        return BeadKind.MANY
+
+    @property
+    def shape(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+    def bead_format(self) -> str:
+        """The common aligner notation, e.g. ``[0]:[0, 1]`` or ``[]:[5]``."""
+        return f"[{', '.join(map(str, self.src))}]:[{', '.join(map(str, self.tgt))}]"
+
+
+@dataclass(frozen=True)
+class BeadScores:
+    """Scores of one bead. None means not applicable, never zero-by-default."""
+
+    bleu: float | None = None
+    chrf: float | None = None
+    similarity: float | None = None
+
+
+class Severity(str, enum.Enum):
+    MAJOR = "major"
+    MINOR = "minor"
+
+
+class FlagKind(str, enum.Enum):
+    """The ways a name or number can go wrong in a translation."""
+
+    MISSING = "missing"  # gone from the counterpart sentence
+    CHANGED = "changed"  # became another name or word
+    COMMON_WORD = "common-word"  # a name part was replaced by a dictionary word
+    VARIANT = "spelling-variant"  # the same name spelled another way
+    ADDED = "added"  # a name the original does not have
+    NUMBER_CHANGED = "number-changed"
+    NUMBER_MISSING = "number-missing"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One problem with a name or number, located in both texts."""
+
+    kind: FlagKind
+    severity: Severity
+    original: str  # what the original has ("" for an added name)
+    found: str | None  # the translation's counterpart, None when nothing was found
+    message: str  # one line an editor understands at a glance
+    bead: int  # index into Report.beads
+    src_sentence: int | None
+    tgt_sentence: int | None
+    category: str = "name"  # "name" or "number"
+
+    @property
+    def key(self) -> str:
+        """Stable identity for waivers: survives re-runs of an unchanged pair."""
+        return f"{self.category}:{self.kind.value}:{self.original}->{self.found or ''}"
+
+
+class Verdict(str, enum.Enum):
+    OK = "ok"
+    CHECK = "check"
+    WRONG = "wrong"
+
+
+@dataclass(frozen=True)
+class ScoredBead:
+    bead: Bead
+    scores: BeadScores
+    flags: tuple[Flag, ...]
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What makes a sentence 'check' or 'wrong' and what fails the gate.
+
+    Similarities are on the embedding model's own scale, so the defaults belong
+    to the default model; calibrations for other models live in embed.py.
+    """
+
+    check_similarity: float = 0.80  # below: verdict 'check'
+    wrong_similarity: float = 0.55  # below: verdict 'wrong'
+    check_chrf: float = 45.0
+    max_omitted_fraction: float = 0.10  # gate: share of original sentences dropped
+    max_added_fraction: float = 0.25
+    fail_on_major_flags: bool = True
+    fail_on_minor_flags: bool = False
+    max_wrong_fraction: float = 1.0  # gate: share of beads judged 'wrong' (1.0 = off)
+
+
+@dataclass(frozen=True)
+class CorpusScores:
+    bleu: float | None
+    chrf: float | None
+    similarity: float | None
+    bleu_signature: str | None
+    chrf_signature: str | None
+
+
+@dataclass(frozen=True)
+class Gate:
+    passed: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything qe found about one original/translation pair."""
+
+    original: Document
+    translation: Document
+    beads: tuple[ScoredBead, ...]
+    corpus: CorpusScores
+    thresholds: Thresholds
+    gate: Gate
+    signature: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # things the reader must know (e.g. unrelated documents)
+
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        return tuple(f for b in self.beads for f in b.flags)
+
+    @property
+    def passed(self) -> bool:
+        return self.gate.passed
+
+    def to_dataframe(self) -> "pd.DataFrame":
+        """One row per bead, the same table the CSV report holds."""
+        from qe.reporting.table import report_table
+
+        return report_table(self)

@@ -1,0 +1,183 @@
+"""check(original, translation) -> Report: the whole pipeline, no printing, no exits."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+
+from qe import __version__
+from qe.align import AlignSettings, align, build_runs
+from qe.embed import Embedder, make_embedder
+from qe.errors import ConfigError
+from qe.io import DEFAULT_MAX_BYTES, read_text
+from qe.metrics import PairText, Scorer
+from qe.models import (
+    Bead,
+    BeadKind,
+    Document,
+    Flag,
+    Gate,
+    Report,
+    ScoredBead,
+    Severity,
+    Thresholds,
+    Verdict,
+)
+from qe.names import check_names
+from qe.segment import SEGMENTER_NAME, split_sentences
+
+DocumentSource = Union[str, os.PathLike, Document]
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """Everything that decides a result; all of it goes into the report signature."""
+
+    src_lang: str = "en"
+    tgt_lang: str | None = None  # None: same as src_lang
+    model: str | None = None  # None: the bundled all-MiniLM-L6-v2
+    presplit: bool = False  # one sentence per line, no segmentation
+    align: AlignSettings = field(default_factory=AlignSettings)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    check_names: bool = True
+
+    @property
+    def target_language(self) -> str:
+        return self.tgt_lang or self.src_lang
+
+    @property
+    def same_language(self) -> bool:
+        return self.target_language == self.src_lang
+
+
+def load_document(source: DocumentSource, language: str, *, presplit: bool = False,
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """A path (or an already split Document) as a Document."""
+    if isinstance(source, Document):
+        return source
+    text = read_text(source, max_bytes=max_bytes)
+    return split_sentences(text, language, presplit=presplit, name=str(source))
+
+
+def document_from_text(text: str, language: str = "en", *, presplit: bool = False, name: str = "") -> Document:
+    from qe.io import decode_text
+
+    return split_sentences(decode_text(text.encode("utf-8"), source=name or "text"), language,
+                           presplit=presplit, name=name)
+
+
+def _bead_similarity(src_vecs: np.ndarray, tgt_vecs: np.ndarray, bead: Bead) -> float | None:
+    if not bead.src or not bead.tgt:
+        return None
+    a = src_vecs[list(bead.src)].sum(axis=0)
+    b = tgt_vecs[list(bead.tgt)].sum(axis=0)
+    denom = float(np.linalg.norm(a) * np.linalg.norm(b)) or 1.0
+    return float(a @ b) / denom
+
+
+def _verdict(bead: Bead, scores, flags: list[Flag], t: Thresholds) -> Verdict:
+    if bead.kind is BeadKind.OMITTED:
+        return Verdict.WRONG
+    if any(f.severity is Severity.MAJOR for f in flags):
+        return Verdict.WRONG
+    if scores.similarity is not None and scores.similarity < t.wrong_similarity:
+        return Verdict.WRONG
+    if bead.kind is BeadKind.ADDED or flags:
+        return Verdict.CHECK
+    if scores.similarity is not None and scores.similarity < t.check_similarity:
+        return Verdict.CHECK
+    if scores.chrf is not None and scores.chrf < t.check_chrf:
+        return Verdict.CHECK
+    return Verdict.OK
+
+
+def _gate(beads: list[ScoredBead], n_src: int, n_tgt: int, t: Thresholds, notes: list[str]) -> Gate:
+    reasons: list[str] = []
+    flags = [f for b in beads for f in b.flags]
+    major = [f for f in flags if f.severity is Severity.MAJOR]
+    minor = [f for f in flags if f.severity is Severity.MINOR]
+    if t.fail_on_major_flags and major:
+        reasons.append(f"{len(major)} major name/number flag(s)")
+    if t.fail_on_minor_flags and minor:
+        reasons.append(f"{len(minor)} minor name/number flag(s)")
+    omitted = sum(len(b.bead.src) for b in beads if b.bead.kind is BeadKind.OMITTED)
+    if n_src and omitted / n_src > t.max_omitted_fraction:
+        reasons.append(f"{omitted} of {n_src} original sentences omitted (limit {t.max_omitted_fraction:.0%})")
+    added = sum(len(b.bead.tgt) for b in beads if b.bead.kind is BeadKind.ADDED)
+    if n_tgt and added / n_tgt > t.max_added_fraction:
+        reasons.append(f"{added} of {n_tgt} translation sentences added (limit {t.max_added_fraction:.0%})")
+    wrong = sum(1 for b in beads if b.verdict is Verdict.WRONG)
+    if beads and t.max_wrong_fraction < 1.0 and wrong / len(beads) > t.max_wrong_fraction:
+        reasons.append(f"{wrong} of {len(beads)} sentences judged wrong (limit {t.max_wrong_fraction:.0%})")
+    reasons.extend(n for n in notes if n.startswith("unrelated"))
+    return Gate(passed=not reasons, reasons=tuple(reasons))
+
+
+def _relatedness_note(scored: list[ScoredBead], n_src: int, t: Thresholds) -> list[str]:
+    """Say so when the 'translation' is not a translation of this original."""
+    paired = sum(len(b.bead.src) for b in scored if b.bead.src and b.bead.tgt)
+    sims = [b.scores.similarity for b in scored if b.scores.similarity is not None]
+    median = float(np.median(sims)) if sims else 0.0
+    if n_src >= 3 and (paired / n_src < 0.5 or median < t.wrong_similarity):
+        return [f"unrelated documents: only {paired} of {n_src} original sentences found a counterpart "
+                f"(median similarity {median:.2f}); is this a translation of a different document?"]
+    return []
+
+
+def check(
+    original: DocumentSource,
+    translation: DocumentSource,
+    config: CheckConfig | None = None,
+    *,
+    embedder: Embedder | None = None,
+) -> Report:
+    """Align, score and name-check `translation` against `original`."""
+    config = config or CheckConfig()
+    if config.align.max_run < 1 or config.align.max_bead < 2:
+        raise ConfigError("alignment needs max_run >= 1 and max_bead >= 2")
+    src = load_document(original, config.src_lang, presplit=config.presplit, max_bytes=config.max_bytes)
+    tgt = load_document(translation, config.target_language, presplit=config.presplit, max_bytes=config.max_bytes)
+    embedder = embedder or make_embedder(config.model)
+
+    vectors = embedder.encode(src.texts() + tgt.texts())
+    src_vecs, tgt_vecs = vectors[: len(src)], vectors[len(src):]
+    lexical_weight = config.align.lexical_weight if config.same_language else 0.0
+    src_runs = build_runs(src.texts(), None, max_run=config.align.max_run, lexical_weight=lexical_weight,
+                          sentence_vectors=src_vecs)
+    tgt_runs = build_runs(tgt.texts(), None, max_run=config.align.max_run, lexical_weight=lexical_weight,
+                          sentence_vectors=tgt_vecs)
+    alignment = align(src_runs, tgt_runs, config.align)
+    beads = list(alignment.beads)
+
+    scorer = Scorer(lexical=config.same_language)
+    pairs = [PairText(src.join(b.src), tgt.join(b.tgt)) for b in beads]
+    sims = [_bead_similarity(src_vecs, tgt_vecs, b) for b in beads]
+    scores = scorer.score(pairs, sims)
+    flag_lists = check_names(src, tgt, beads) if config.check_names else [[] for _ in beads]
+
+    t = config.thresholds
+    scored = [ScoredBead(b, s, tuple(f), _verdict(b, s, f, t)) for b, s, f in zip(beads, scores, flag_lists)]
+    notes = _relatedness_note(scored, len(src), t)
+    if not config.same_language:
+        notes.append(f"BLEU and chrF are not applicable: the original is '{config.src_lang}' and the "
+                     f"translation '{config.target_language}'; similarity and name checks apply")
+    signature = {
+        "qe": __version__,
+        "model": embedder.name,
+        "segmenter": "presplit" if config.presplit else f"{SEGMENTER_NAME}:{config.src_lang}/{config.target_language}",
+        "alignment": config.align.describe(),
+        **{k: v for k, v in scorer.signatures().items()},
+        "thresholds": "|".join(f"{k}:{v}" for k, v in dataclasses.asdict(t).items()),
+    }
+    return Report(
+        original=src, translation=tgt, beads=tuple(scored),
+        corpus=scorer.corpus(pairs, sims), thresholds=t,
+        gate=_gate(scored, len(src), len(tgt), t, notes),
+        signature=signature, notes=tuple(notes),
+    )
