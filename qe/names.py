@@ -31,6 +31,9 @@ from qe.models import Document, Flag, FlagKind, Severity
 CONNECTORS = frozenset(
     "of for and the de del della di da van von der den la le du al bin ibn y och för af".split()
 )
+# "and" inside a name only after "of"/"for" ("Center for … Security and Cooperation");
+# otherwise it joins a list of names ("Moscow and Kyiv").
+_LIST_JOINERS = frozenset({"and", "och", "y"})
 _TOKEN = re.compile(r"[\w][\w'’\-\.]*[\w]|[\w]", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,:/\-–]\d+)*(?:\s?(?:%|km|m|bn|kg))?", re.UNICODE)
 _OPENERS = "\"'“‘”«»([—–-"
@@ -129,7 +132,9 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset()) ->
                 run.append(nxt)
                 j += 1
             elif nxt.text.casefold() in CONNECTORS and j + 1 < len(tokens) and _is_capitalised(tokens[j + 1].text) \
-                    and not text[nxt.end:tokens[j + 1].start].strip():
+                    and not text[nxt.end:tokens[j + 1].start].strip() \
+                    and (nxt.text.casefold() not in _LIST_JOINERS
+                         or any(r.text.casefold() in CONNECTORS for r in run)):
                 run.extend([nxt, tokens[j + 1]])
                 j += 2
             else:
@@ -209,54 +214,81 @@ def same_entity(a: str, b: str) -> bool:
     return bool(places.get(fa, frozenset()) & places.get(fb, frozenset()))
 
 
+# Endings that make an inflected or derived form of a name (Ukraine/Ukrainian,
+# Ryssland/Rysslands): a name followed by other letters is another word
+# ("Politi" vs "Politics").
+_NAME_ENDINGS = frozenset("s es n an ian ians ns ese ish er ers as ens ets en et ns ska iska".split())
+
+
 def _stem_match(a: str, b: str) -> bool:
-    """Inflected/derived forms: Ukraine/Ukrainian, Ukraina/Ukrainas, Russia/Russian."""
+    """Same word up to an inflection: a name may lose one final letter
+    (Ukrain-e) and gain one of a few endings (-ian)."""
     if a == b:
         return True
-    n = len(a)
     common = 0
     for x, y in zip(a, b):
         if x != y:
             break
         common += 1
-    return common >= 4 and common >= n - 2 and abs(len(a) - len(b)) <= 4
+    if common < 4 or len(a) - common > 1:
+        return False
+    return b[common:] in _NAME_ENDINGS or (b[common:] == "" and len(a) - common == 1 and len(a) > 5)
 
 
 # ------------------------------------------------------------------ checking
 
 
-@dataclass(frozen=True)
-class _Found:
-    kind: FlagKind | None  # None: came through
-    counterpart: str | None
+def _word_forms(tokens: Sequence[Token]) -> list[str]:
+    """Normalised words, with the parts of hyphenated compounds (Russia-US)."""
+    out = []
+    for t in tokens:
+        out.append(t.norm)
+        if "-" in t.norm:
+            out.extend(p for p in t.norm.split("-") if p)
+    return out
 
 
 def _present(name: Name, tokens: Sequence[Token], text: str) -> bool:
-    norms = [t.norm for t in tokens]
-    core = name.core
+    """The name, an inflected form of it, or an equivalent form (US/United States)."""
+    forms = _word_forms(tokens)
+    core = [p for c in name.core for p in (c.split("-") if "-" in c else [c]) if p]
     if not core:
         return True
-    # every core word present, in any order, allowing inflection
-    return all(any(_stem_match(c, n) for n in norms) for c in core) or \
-        normalise(name.text) in normalise(text)
+    if all(any(_stem_match(c, f) or _stem_match(f, c) or _equivalent(c, f) for f in forms) for c in core):
+        return True
+    if re.search(r"(?<!\w)" + re.escape(normalise(name.text)) + r"(?!\w)", normalise(text)):
+        return True
+    return any(_equivalent(normalise(name.text), f) for f in _spans(forms, 4))
 
 
-def _counterpart_by_diff(name: Name, src_tokens: Sequence[Token], tgt_tokens: Sequence[Token], tgt_text: str) -> str | None:
-    """What stands in the translation where the name stood in the original."""
+def _spans(words: Sequence[str], longest: int) -> Iterable[str]:
+    for k in range(1, longest + 1):
+        for i in range(len(words) - k + 1):
+            yield " ".join(words[i:i + k])
+
+
+def _equivalent(a: str, b: str) -> bool:
+    """Forms that name the same country or body (US/U.S./United States)."""
+    if a == b:
+        return True
+    forms = _country_forms()
+    return a in forms and forms.get(a) == forms.get(b)
+
+
+def _counterpart_by_diff(name: Name, src_tokens: Sequence[Token], tgt_tokens: Sequence[Token]) -> tuple[int, int] | None:
+    """Character span of what stands in the translation where the name stood
+    in the original, from a word-level diff of the pair."""
     a = [t.norm for t in src_tokens]
     b = [t.norm for t in tgt_tokens]
     idx = [k for k, t in enumerate(src_tokens) if t.start >= name.tokens[0].start and t.end <= name.tokens[-1].end]
-    if not idx:
+    if not idx or not b:
         return None
     lo, hi = idx[0], idx[-1] + 1
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     out_lo = out_hi = None
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if i2 <= lo or i1 >= hi:
+        if i2 <= lo or i1 >= hi or tag == "delete":
             continue
-        if tag == "delete":
-            continue
-        # map the overlapping part of [i1, i2) proportionally into [j1, j2)
         if tag == "equal":
             s, e = j1 + max(lo, i1) - i1, j1 + min(hi, i2) - i1
         else:
@@ -265,24 +297,42 @@ def _counterpart_by_diff(name: Name, src_tokens: Sequence[Token], tgt_tokens: Se
         out_hi = e if out_hi is None else max(out_hi, e)
     if out_lo is None or out_hi is None or out_hi <= out_lo:
         return None
-    if out_hi - out_lo > len(idx) + 3:  # a long rewrite is not a counterpart
+    return tgt_tokens[out_lo].start, tgt_tokens[out_hi - 1].end
+
+
+def _counterpart_by_anchors(name: Name, src_tokens: Sequence[Token], tgt_tokens: Sequence[Token]) -> tuple[int, int] | None:
+    """What the translation has between the name's neighbours, when both
+    neighbours survive close together ("Luhansk, X and Zaporizhzhia")."""
+    idx = [k for k, t in enumerate(src_tokens) if name.tokens[0].start <= t.start and t.end <= name.tokens[-1].end]
+    if not idx or idx[0] == 0 or idx[-1] + 1 >= len(src_tokens):
         return None
-    return tgt_text[tgt_tokens[out_lo].start:tgt_tokens[out_hi - 1].end]
-
-
-def _counterpart_by_shape(name: Name, tgt_names: Sequence[Name], used: set[str]) -> str | None:
-    """A capitalised span in the translation sharing a word with the name."""
-    core = set(name.core)
-    best, best_score = None, 0.0
-    for cand in tgt_names:
-        if cand.text in used:
+    left, right = src_tokens[idx[0] - 1].norm, src_tokens[idx[-1] + 1].norm
+    b = [t.norm for t in tgt_tokens]
+    for i, w in enumerate(b):
+        if w != left:
             continue
-        shared = sum(any(_stem_match(c, w) for w in cand.core) for c in core)
-        ratio = difflib.SequenceMatcher(a=normalise(name.text), b=normalise(cand.text)).ratio()
-        score = shared / max(len(core), 1) + 0.5 * ratio
-        if score > best_score:
-            best, best_score = cand.text, score
-    return best if best_score >= 0.6 else None
+        for j in range(i + 2, min(len(b), i + 2 + len(idx) + 2)):
+            if b[j] == right:
+                return tgt_tokens[i + 1].start, tgt_tokens[j - 1].end
+    return None
+
+
+def _name_at(span: tuple[int, int] | None, names: Sequence[Name]) -> Name | None:
+    """The translation name overlapping a character span: the counterpart of a
+    name is itself name-like, not the lower-case words a diff drags along."""
+    if span is None:
+        return None
+    s, e = span
+    hits = [n for n in names if n.tokens[0].start < e and n.tokens[-1].end > s]
+    return max(hits, key=lambda n: len(n.tokens)) if hits else None
+
+
+def _variant_in(name: Name, tgt_names: Sequence[Name]) -> Name | None:
+    """A translation name that is a known variant of this one (Kiev for Kyiv)."""
+    for cand in tgt_names:
+        if same_entity(name.text, cand.text):
+            return cand
+    return None
 
 
 def _classify_change(name: Name, counterpart: str, language: str) -> FlagKind:
@@ -295,10 +345,17 @@ def _classify_change(name: Name, counterpart: str, language: str) -> FlagKind:
         if ratio >= 0.75:
             return FlagKind.VARIANT
     # a name part replaced by a common dictionary word ("Bill" -> "Invoice")
-    if new_words and all(zipf(t.text, language) >= 3.0 and t.text.casefold() not in CONNECTORS for t in new_words) \
-            and any(not same_entity(t.text, t.text.casefold()) for t in new_words):
+    if new_words and all(zipf(t.text, language) >= 3.0 and t.text.casefold() not in CONNECTORS for t in new_words):
         return FlagKind.COMMON_WORD
     return FlagKind.CHANGED
+
+
+_MESSAGES = {
+    FlagKind.VARIANT: "“{found}” is another spelling of “{orig}”",
+    FlagKind.COMMON_WORD: "“{found}” — a name part became a common word; original: “{orig}”",
+    FlagKind.CHANGED: "“{found}” — original: “{orig}”",
+    FlagKind.MISSING: "“{orig}” is missing from the translation",
+}
 
 
 def check_bead_names(
@@ -317,37 +374,53 @@ def check_bead_names(
     `context_text` is the translation around the bead (neighbouring beads): a
     name found there is not reported missing, since alignment can be uncertain.
     """
-    flags: list[Flag] = []
     src_tokens = tokenize(src_text)
     tgt_tokens = tokenize(tgt_text)
     ctx_tokens = tokenize(context_text)
     tgt_names = find_names(tgt_text, language, known | capitalised_in(tgt_text))
-    used: set[str] = set()
-    for name in find_names(src_text, language, known):
+    # translation names the original does not account for: the candidates for changes
+    src_names = find_names(src_text, language, known)
+    src_folded = normalise(src_text)
+    unexplained = [n for n in tgt_names
+                   if not re.search(r"(?<!\w)" + re.escape(normalise(n.text)) + r"(?!\w)", src_folded)
+                   and not any(_equivalent(normalise(n.text), normalise(s.text)) for s in src_names)]
+    used: set[int] = set()
+    flags: list[Flag] = []
+    unresolved: list[Name] = []
+
+    def flag(kind: FlagKind, name: Name, found: str | None) -> None:
+        severity = Severity.MINOR if kind is FlagKind.VARIANT else Severity.MAJOR
+        message = _MESSAGES[kind].format(found=found, orig=name.text)
+        flags.append(Flag(kind, severity, name.text, found, message, bead, src_sentence, tgt_sentence))
+
+    for name in src_names:
         if _present(name, tgt_tokens, tgt_text):
             continue
-        counterpart = _counterpart_by_diff(name, src_tokens, tgt_tokens, tgt_text) if tgt_tokens else None
-        if counterpart is None:
-            counterpart = _counterpart_by_shape(name, tgt_names, used)
-        if counterpart is None:
-            if _present(name, ctx_tokens, context_text):
-                continue
-            flags.append(Flag(FlagKind.MISSING, Severity.MAJOR, name.text, None,
-                              f"“{name.text}” is missing from the translation", bead, src_sentence, tgt_sentence))
+        variant = _variant_in(name, tgt_names)
+        if variant is not None:
+            used.add(variant.tokens[0].start)
+            flag(FlagKind.VARIANT, name, variant.text)
             continue
-        if normalise(counterpart) == normalise(name.text):
+        counterpart = _name_at(_counterpart_by_diff(name, src_tokens, tgt_tokens), unexplained) \
+            or _name_at(_counterpart_by_anchors(name, src_tokens, tgt_tokens), unexplained)
+        if counterpart is None or counterpart.tokens[0].start in used:
+            unresolved.append(name)
             continue
-        used.add(counterpart)
-        kind = _classify_change(name, counterpart, language)
-        severity = Severity.MINOR if kind is FlagKind.VARIANT else Severity.MAJOR
-        message = {
-            FlagKind.VARIANT: f"“{counterpart}” is another spelling of “{name.text}”",
-            FlagKind.COMMON_WORD: f"“{counterpart}” — a name part became a common word; original: “{name.text}”",
-            FlagKind.CHANGED: f"“{counterpart}” — original: “{name.text}”",
-        }[kind]
-        flags.append(Flag(kind, severity, name.text, counterpart, message, bead, src_sentence, tgt_sentence))
+        used.add(counterpart.tokens[0].start)
+        flag(_classify_change(name, counterpart.text, language), name, counterpart.text)
+    # names with no located counterpart: paired in order with the leftover
+    # translation names when the counts agree, else reported missing
+    leftovers = [n for n in unexplained if n.tokens[0].start not in used]
+    still = [n for n in unresolved if not _present(n, ctx_tokens, context_text)]
+    if still and len(still) == len(leftovers):
+        for name, cand in zip(still, leftovers):
+            flag(_classify_change(name, cand.text, language), name, cand.text)
+    else:
+        for name in still:
+            flag(FlagKind.MISSING, name, None)
     flags.extend(check_numbers(src_text, tgt_text, context_text, bead, src_sentence, tgt_sentence))
     return flags
+
 
 
 def capitalised_in(text: str) -> frozenset[str]:
@@ -359,7 +432,8 @@ def numbers_in(text: str) -> list[str]:
 
 
 def _number_key(num: str) -> str:
-    return re.sub(r"[,\s]", "", num).replace("–", "-").lower()
+    """The value of a number as written, units and thousands separators aside."""
+    return re.sub(r"[^\d.\-/:]", "", num.replace("–", "-")).strip(".-")
 
 
 def check_numbers(src_text: str, tgt_text: str, context_text: str, bead: int,

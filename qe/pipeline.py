@@ -130,6 +130,41 @@ def _relatedness_note(scored: list[ScoredBead], n_src: int, t: Thresholds) -> li
     return []
 
 
+@dataclass(frozen=True)
+class _Aligned:
+    src: Document
+    tgt: Document
+    src_vecs: np.ndarray
+    tgt_vecs: np.ndarray
+    beads: tuple[Bead, ...]
+    model_name: str
+
+
+def _align(original: DocumentSource, translation: DocumentSource, config: CheckConfig,
+           embedder: Embedder | None) -> _Aligned:
+    if config.align.max_run < 1 or config.align.max_bead < 2:
+        raise ConfigError("alignment needs max_run >= 1 and max_bead >= 2")
+    src = load_document(original, config.src_lang, presplit=config.presplit, max_bytes=config.max_bytes)
+    tgt = load_document(translation, config.target_language, presplit=config.presplit, max_bytes=config.max_bytes)
+    embedder = embedder or make_embedder(config.model)
+    vectors = embedder.encode(src.texts() + tgt.texts())
+    src_vecs, tgt_vecs = vectors[: len(src)], vectors[len(src):]
+    lexical_weight = config.align.lexical_weight if config.same_language else 0.0
+    src_runs = build_runs(src.texts(), None, max_run=config.align.max_run, lexical_weight=lexical_weight,
+                          sentence_vectors=src_vecs)
+    tgt_runs = build_runs(tgt.texts(), None, max_run=config.align.max_run, lexical_weight=lexical_weight,
+                          sentence_vectors=tgt_vecs)
+    alignment = align(src_runs, tgt_runs, config.align)
+    return _Aligned(src, tgt, src_vecs, tgt_vecs, alignment.beads, embedder.name)
+
+
+def aligned_documents(original: DocumentSource, translation: DocumentSource, config: CheckConfig | None = None,
+                      *, embedder: Embedder | None = None) -> tuple[Document, Document, tuple[Bead, ...]]:
+    """Split and align only: the two documents and the beads."""
+    a = _align(original, translation, config or CheckConfig(), embedder)
+    return a.src, a.tgt, a.beads
+
+
 def check(
     original: DocumentSource,
     translation: DocumentSource,
@@ -139,25 +174,12 @@ def check(
 ) -> Report:
     """Align, score and name-check `translation` against `original`."""
     config = config or CheckConfig()
-    if config.align.max_run < 1 or config.align.max_bead < 2:
-        raise ConfigError("alignment needs max_run >= 1 and max_bead >= 2")
-    src = load_document(original, config.src_lang, presplit=config.presplit, max_bytes=config.max_bytes)
-    tgt = load_document(translation, config.target_language, presplit=config.presplit, max_bytes=config.max_bytes)
-    embedder = embedder or make_embedder(config.model)
-
-    vectors = embedder.encode(src.texts() + tgt.texts())
-    src_vecs, tgt_vecs = vectors[: len(src)], vectors[len(src):]
-    lexical_weight = config.align.lexical_weight if config.same_language else 0.0
-    src_runs = build_runs(src.texts(), None, max_run=config.align.max_run, lexical_weight=lexical_weight,
-                          sentence_vectors=src_vecs)
-    tgt_runs = build_runs(tgt.texts(), None, max_run=config.align.max_run, lexical_weight=lexical_weight,
-                          sentence_vectors=tgt_vecs)
-    alignment = align(src_runs, tgt_runs, config.align)
-    beads = list(alignment.beads)
+    a = _align(original, translation, config, embedder)
+    src, tgt, beads = a.src, a.tgt, list(a.beads)
 
     scorer = Scorer(lexical=config.same_language)
     pairs = [PairText(src.join(b.src), tgt.join(b.tgt)) for b in beads]
-    sims = [_bead_similarity(src_vecs, tgt_vecs, b) for b in beads]
+    sims = [_bead_similarity(a.src_vecs, a.tgt_vecs, b) for b in beads]
     scores = scorer.score(pairs, sims)
     flag_lists = check_names(src, tgt, beads) if config.check_names else [[] for _ in beads]
 
@@ -169,10 +191,10 @@ def check(
                      f"translation '{config.target_language}'; similarity and name checks apply")
     signature = {
         "qe": __version__,
-        "model": embedder.name,
+        "model": a.model_name,
         "segmenter": "presplit" if config.presplit else f"{SEGMENTER_NAME}:{config.src_lang}/{config.target_language}",
         "alignment": config.align.describe(),
-        **{k: v for k, v in scorer.signatures().items()},
+        **scorer.signatures(),
         "thresholds": "|".join(f"{k}:{v}" for k, v in dataclasses.asdict(t).items()),
     }
     return Report(

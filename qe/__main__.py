@@ -1,0 +1,5 @@
+import sys
+
+from qe.cli import main
+
+sys.exit(main())

@@ -1,0 +1,71 @@
+"""Report <-> JSON, the full-detail machine format (schema in README)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from qe.models import Report
+
+SCHEMA_VERSION = 1
+
+
+def report_dict(report: Report) -> dict:
+    def flag(f):
+        return {
+            "kind": f.kind.value, "severity": f.severity.value, "category": f.category,
+            "original": f.original, "found": f.found, "message": f.message, "key": f.key,
+            "src_sentence": f.src_sentence, "tgt_sentence": f.tgt_sentence,
+        }
+
+    def doc(d):
+        return {
+            "name": d.name, "language": d.language,
+            "sentences": [{"index": s.index, "paragraph": s.paragraph, "text": s.text} for s in d.sentences],
+        }
+
+    counts: dict[str, int] = {}
+    for f in report.flags:
+        counts[f.kind.value] = counts.get(f.kind.value, 0) + 1
+    return {
+        "schema": SCHEMA_VERSION,
+        "passed": report.passed,
+        "gate": {"passed": report.gate.passed, "reasons": list(report.gate.reasons)},
+        "notes": list(report.notes),
+        "signature": report.signature,
+        "thresholds": dataclasses.asdict(report.thresholds),
+        "corpus": dataclasses.asdict(report.corpus),
+        "counts": {
+            "original_sentences": len(report.original),
+            "translation_sentences": len(report.translation),
+            "beads": len(report.beads),
+            "by_type": _count(b.bead.kind.value for b in report.beads),
+            "by_verdict": _count(b.verdict.value for b in report.beads),
+            "flags_by_kind": counts,
+        },
+        "beads": [
+            {
+                "index": k,
+                "src": list(sb.bead.src), "tgt": list(sb.bead.tgt),
+                "type": sb.bead.kind.value, "shape": sb.bead.shape,
+                "moved": sb.bead.moved, "confidence": sb.bead.confidence,
+                "bleu": sb.scores.bleu, "chrf": sb.scores.chrf, "similarity": sb.scores.similarity,
+                "verdict": sb.verdict.value,
+                "flags": [flag(f) for f in sb.flags],
+            }
+            for k, sb in enumerate(report.beads)
+        ],
+        "original": doc(report.original),
+        "translation": doc(report.translation),
+    }
+
+
+def _count(values) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in values:
+        out[v] = out.get(v, 0) + 1
+    return out
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"

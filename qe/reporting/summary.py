@@ -1,0 +1,36 @@
+"""Report -> the one-screen terminal summary."""
+
+from __future__ import annotations
+
+from qe.models import Report, Verdict
+
+
+def _fmt(value: float | None, spec: str = ".1f") -> str:
+    return "n/a" if value is None else format(value, spec)
+
+
+def render_summary(report: Report, *, max_flags: int = 20) -> str:
+    c = report.corpus
+    verdicts = {v: sum(1 for b in report.beads if b.verdict is v) for v in Verdict}
+    kinds: dict[str, int] = {}
+    for b in report.beads:
+        kinds[b.bead.kind.value] = kinds.get(b.bead.kind.value, 0) + 1
+    lines = [
+        f"original    {report.original.name or '-'} ({len(report.original)} sentences)",
+        f"translation {report.translation.name or '-'} ({len(report.translation)} sentences)",
+        f"BLEU {_fmt(c.bleu)}  chrF {_fmt(c.chrf)}  similarity {_fmt(c.similarity, '.3f')}",
+        "beads       " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())),
+        "verdicts    " + ", ".join(f"{v.value} {n}" for v, n in verdicts.items()),
+    ]
+    for note in report.notes:
+        lines.append(f"note: {note}")
+    flags = report.flags
+    if flags:
+        lines.append(f"flags ({len(flags)}):")
+        for f in flags[:max_flags]:
+            where = f"s{f.src_sentence + 1}" if f.src_sentence is not None else f"t{(f.tgt_sentence or 0) + 1}"
+            lines.append(f"  {where:>4} {f.severity.value:5} {f.kind.value:16} {f.message}")
+        if len(flags) > max_flags:
+            lines.append(f"  … {len(flags) - max_flags} more in the reports")
+    lines.append("PASSED" if report.passed else "FAILED: " + "; ".join(report.gate.reasons))
+    return "\n".join(lines)
