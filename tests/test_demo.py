@@ -1,0 +1,69 @@
+"""The bundled demo with the real model: the README's promise, end to end.
+
+The expected flags here are the issue's acceptance examples; the detector
+itself knows nothing of these texts (see tests/test_names.py for unseen pairs).
+"""
+
+import pytest
+
+import qe
+
+from conftest import CORPORA
+
+pytestmark = pytest.mark.model
+
+FT = CORPORA / "ft-call"
+
+
+@pytest.fixture(scope="module")
+def reports(real_embedder):
+    return {
+        name: qe.check(FT / "original.en.txt", FT / f"{name}.en.txt", embedder=real_embedder)
+        for name in ("backtranslation", "spun")
+    }
+
+
+def pairs(report):
+    return {(f.original, f.found) for f in report.flags}
+
+
+@pytest.mark.parametrize(
+    "translation, original, found",
+    [
+        ("backtranslation", "Kherson", "Hosen"),
+        ("backtranslation", "Kyiv", "Kiev"),
+        ("backtranslation", "James Politi", "James Politics"),
+        ("backtranslation", "Truth Social", None),  # the affiliation was dropped
+        ("spun", "Bill Taylor", "Invoice Taylor"),
+        ("spun", "Truth Social", "Reality Social"),
+        ("spun", "Stanford University", "Stanford College"),
+        ("spun", "White House", "White Home"),
+        ("spun", "Stimson Center", "Stimson Middle"),
+    ],
+)
+def test_mangled_names_are_flagged_with_the_original(reports, translation, original, found):
+    assert (original, found) in pairs(reports[translation])
+
+
+@pytest.mark.parametrize("name", ["Zelenskyy", "Pokrovsk", "Marco Rubio", "Vladimir Putin", "JD Vance", "Rob Lee"])
+@pytest.mark.parametrize("translation", ["backtranslation", "spun"])
+def test_intact_names_are_not_flagged(reports, translation, name):
+    assert all(name not in f.original for f in reports[translation].flags)
+
+
+def test_demo_fails_the_gate_and_says_why(reports):
+    for report in reports.values():
+        assert not report.passed
+        assert any("flag" in r for r in report.gate.reasons)
+
+
+def test_original_against_itself_passes(real_embedder):
+    report = qe.check(FT / "original.en.txt", FT / "original.en.txt", embedder=real_embedder)
+    assert report.passed and not report.flags
+    assert all(b.bead.shape == "1-1" for b in report.beads)
+
+
+def test_different_article_is_called_unrelated(real_embedder):
+    report = qe.check(FT / "original.en.txt", CORPORA / "politico-call" / "original.en.txt", embedder=real_embedder)
+    assert not report.passed
+    assert any(n.startswith("unrelated documents") for n in report.notes)
