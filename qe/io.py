@@ -77,6 +77,8 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w", **kwargs) -> It
         kwargs.setdefault("encoding", "utf-8")
         kwargs.setdefault("newline", "")
     try:
+        # mkstemp creates 0600; a report is an ordinary file, so honour the umask
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
             fh.flush()
@@ -86,6 +88,12 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w", **kwargs) -> It
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> Path:

@@ -36,6 +36,12 @@ class Scorer:
             self._chrf = CHRF()
             self._corpus_bleu = BLEU()
             self._corpus_chrf = CHRF()
+            # sacrebleu learns the reference count from the first scoring; prime
+            # every metric so signatures exist even when no pair gets scored
+            for metric in (self._bleu, self._chrf):
+                metric.sentence_score("qe", ["qe"])
+            for metric in (self._corpus_bleu, self._corpus_chrf):
+                metric.corpus_score(["qe"], [["qe"]])
 
     def sentence(self, pair: PairText) -> tuple[float | None, float | None]:
         if not self.lexical or not pair.original or not pair.translation:
@@ -60,6 +66,9 @@ class Scorer:
         if not self.lexical:
             return CorpusScores(None, None, mean_sim, None, None)
         scored = [p for p in pairs if p.original]
+        if not scored:
+            return CorpusScores(None, None, mean_sim, str(self._corpus_bleu.get_signature()),
+                                str(self._corpus_chrf.get_signature()))
         hyps = [p.translation for p in scored]
         refs = [[p.original for p in scored]]
         bleu = self._corpus_bleu.corpus_score(hyps, refs)

@@ -138,6 +138,9 @@ class Flag:
     src_sentence: int | None
     tgt_sentence: int | None
     category: str = "name"  # "name" or "number"
+    # An editor judged this flag acceptable (qe check --waivers): it stays in the
+    # report, marked, but no longer counts towards the verdict or the gate.
+    waived: bool = False
 
     @property
     def key(self) -> str:
@@ -167,14 +170,22 @@ class Thresholds:
     to the default model; calibrations for other models live in embed.py.
     """
 
-    check_similarity: float = 0.80  # below: verdict 'check'
-    wrong_similarity: float = 0.55  # below: verdict 'wrong'
+    # None: from the embedding model's calibration (qe.embed.CALIBRATIONS)
+    check_similarity: float | None = None  # below: verdict 'check'
+    wrong_similarity: float | None = None  # below: verdict 'wrong'
     check_chrf: float = 45.0
     max_omitted_fraction: float = 0.10  # gate: share of original sentences dropped
     max_added_fraction: float = 0.25
     fail_on_major_flags: bool = True
     fail_on_minor_flags: bool = False
     max_wrong_fraction: float = 1.0  # gate: share of beads judged 'wrong' (1.0 = off)
+    # Gate on the whole-document scores; None = off. BLEU/chrF only apply when
+    # both texts are in one language (a cross-language run skips them).
+    min_bleu: float | None = None
+    min_chrf: float | None = None
+    min_similarity: float | None = None
+    # Flag kinds (FlagKind values) that are reported but never fail the gate.
+    ignored_flag_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

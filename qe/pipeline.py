@@ -5,20 +5,21 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Union
 
 import numpy as np
 
 from qe import __version__
 from qe.align import AlignSettings, align, build_runs
-from qe.embed import Embedder, make_embedder
+from qe.embed import Embedder, calibration_for, make_embedder
 from qe.errors import ConfigError
 from qe.io import DEFAULT_MAX_BYTES, read_text
 from qe.metrics import PairText, Scorer
 from qe.models import (
     Bead,
     BeadKind,
+    BeadScores,
+    CorpusScores,
     Document,
     Flag,
     Gate,
@@ -46,6 +47,9 @@ class CheckConfig:
     thresholds: Thresholds = field(default_factory=Thresholds)
     max_bytes: int = DEFAULT_MAX_BYTES
     check_names: bool = True
+    # Flag.key values an editor waived (qe.waivers): kept in the report, marked,
+    # but they no longer decide the verdict or fail the gate.
+    waivers: frozenset[str] = frozenset()
 
     @property
     def target_language(self) -> str:
@@ -54,6 +58,12 @@ class CheckConfig:
     @property
     def same_language(self) -> bool:
         return self.target_language == self.src_lang
+
+    @property
+    def needs_multilingual_model(self) -> bool:
+        """The bundled default model reads English only: any other language, on
+        either side, gets the multilingual one (unless --model says otherwise)."""
+        return not (self.src_lang == "en" and self.target_language == "en")
 
 
 def load_document(source: DocumentSource, language: str, *, presplit: bool = False,
@@ -81,7 +91,23 @@ def _bead_similarity(src_vecs: np.ndarray, tgt_vecs: np.ndarray, bead: Bead) -> 
     return float(a @ b) / denom
 
 
+def _calibrated(t: Thresholds, model_name: str) -> tuple[Thresholds, list[str]]:
+    """Fill similarity thresholds the user left unset from the model's calibration."""
+    calibration, measured = calibration_for(model_name)
+    resolved = dataclasses.replace(
+        t,
+        check_similarity=calibration.check_similarity if t.check_similarity is None else t.check_similarity,
+        wrong_similarity=calibration.wrong_similarity if t.wrong_similarity is None else t.wrong_similarity,
+    )
+    notes = []
+    if not measured and (t.check_similarity is None or t.wrong_similarity is None):
+        notes.append(f"model {model_name!r} has no calibration: similarity verdicts use the default model's "
+                     "thresholds; set --check-similarity/--wrong-similarity for its scale")
+    return resolved, notes
+
+
 def _verdict(bead: Bead, scores, flags: list[Flag], t: Thresholds) -> Verdict:
+    flags = [f for f in flags if not f.waived]
     if bead.kind is BeadKind.OMITTED:
         return Verdict.WRONG
     if any(f.severity is Severity.MAJOR for f in flags):
@@ -97,9 +123,10 @@ def _verdict(bead: Bead, scores, flags: list[Flag], t: Thresholds) -> Verdict:
     return Verdict.OK
 
 
-def _gate(beads: list[ScoredBead], n_src: int, n_tgt: int, t: Thresholds, notes: list[str]) -> Gate:
+def _gate(beads: list[ScoredBead], n_src: int, n_tgt: int, t: Thresholds, notes: list[str],
+          corpus: CorpusScores | None = None) -> Gate:
     reasons: list[str] = []
-    flags = [f for b in beads for f in b.flags]
+    flags = [f for b in beads for f in b.flags if not f.waived and f.kind.value not in t.ignored_flag_kinds]
     major = [f for f in flags if f.severity is Severity.MAJOR]
     minor = [f for f in flags if f.severity is Severity.MINOR]
     if t.fail_on_major_flags and major:
@@ -115,6 +142,12 @@ def _gate(beads: list[ScoredBead], n_src: int, n_tgt: int, t: Thresholds, notes:
     wrong = sum(1 for b in beads if b.verdict is Verdict.WRONG)
     if beads and t.max_wrong_fraction < 1.0 and wrong / len(beads) > t.max_wrong_fraction:
         reasons.append(f"{wrong} of {len(beads)} sentences judged wrong (limit {t.max_wrong_fraction:.0%})")
+    measures = (("BLEU", t.min_bleu, corpus.bleu if corpus else None),
+                ("chrF", t.min_chrf, corpus.chrf if corpus else None),
+                ("similarity", t.min_similarity, corpus.similarity if corpus else None))
+    for label, limit, value in measures:
+        if limit is not None and value is not None and value < limit:
+            reasons.append(f"document {label} {value:.3g} is below {limit:g}")
     reasons.extend(n for n in notes if n.startswith("unrelated"))
     return Gate(passed=not reasons, reasons=tuple(reasons))
 
@@ -138,6 +171,7 @@ class _Aligned:
     tgt_vecs: np.ndarray
     beads: tuple[Bead, ...]
     model_name: str
+    embedder: Embedder
 
 
 def _align(original: DocumentSource, translation: DocumentSource, config: CheckConfig,
@@ -146,7 +180,7 @@ def _align(original: DocumentSource, translation: DocumentSource, config: CheckC
         raise ConfigError("alignment needs max_run >= 1 and max_bead >= 2")
     src = load_document(original, config.src_lang, presplit=config.presplit, max_bytes=config.max_bytes)
     tgt = load_document(translation, config.target_language, presplit=config.presplit, max_bytes=config.max_bytes)
-    embedder = embedder or make_embedder(config.model)
+    embedder = embedder or make_embedder(config.model, multilingual=config.needs_multilingual_model)
     vectors = embedder.encode(src.texts() + tgt.texts())
     src_vecs, tgt_vecs = vectors[: len(src)], vectors[len(src):]
     lexical_weight = config.align.lexical_weight if config.same_language else 0.0
@@ -155,7 +189,7 @@ def _align(original: DocumentSource, translation: DocumentSource, config: CheckC
     tgt_runs = build_runs(tgt.texts(), None, max_run=config.align.max_run, lexical_weight=lexical_weight,
                           sentence_vectors=tgt_vecs)
     alignment = align(src_runs, tgt_runs, config.align)
-    return _Aligned(src, tgt, src_vecs, tgt_vecs, alignment.beads, embedder.name)
+    return _Aligned(src, tgt, src_vecs, tgt_vecs, alignment.beads, embedder.name, embedder)
 
 
 def aligned_documents(original: DocumentSource, translation: DocumentSource, config: CheckConfig | None = None,
@@ -170,9 +204,17 @@ def check(
     translation: DocumentSource,
     config: CheckConfig | None = None,
     *,
+    back_translation: DocumentSource | None = None,
     embedder: Embedder | None = None,
 ) -> Report:
-    """Align, score and name-check `translation` against `original`."""
+    """Align, score and name-check `translation` against `original`.
+
+    When the translation is in another language, `back_translation` (a
+    back-translation, or any reference in the original's language) lets BLEU and
+    chrF be measured too: it is aligned with the original and each bead's
+    BLEU/chrF comes from the back-translation sentences paired with its
+    original sentences, while similarity and name checks stay on the translation.
+    """
     config = config or CheckConfig()
     a = _align(original, translation, config, embedder)
     src, tgt, beads = a.src, a.tgt, list(a.beads)
@@ -181,12 +223,23 @@ def check(
     pairs = [PairText(src.join(b.src), tgt.join(b.tgt)) for b in beads]
     sims = [_bead_similarity(a.src_vecs, a.tgt_vecs, b) for b in beads]
     scores = scorer.score(pairs, sims)
+    corpus = scorer.corpus(pairs, sims)
+    via_back: dict[str, str] = {}
+    if back_translation is not None:
+        back = load_document(back_translation, config.src_lang, presplit=config.presplit, max_bytes=config.max_bytes)
+        scores, corpus, via_back = _scores_via_back_translation(a, back, beads, sims, config)
     flag_lists = check_names(src, tgt, beads) if config.check_names else [[] for _ in beads]
+    if config.waivers:
+        flag_lists = [[dataclasses.replace(f, waived=True) if f.key in config.waivers else f for f in fl]
+                      for fl in flag_lists]
 
-    t = config.thresholds
+    t, calibration_note = _calibrated(config.thresholds, a.model_name)
     scored = [ScoredBead(b, s, tuple(f), _verdict(b, s, f, t)) for b, s, f in zip(beads, scores, flag_lists)]
-    notes = _relatedness_note(scored, len(src), t)
-    if not config.same_language:
+    notes = _relatedness_note(scored, len(src), t) + calibration_note
+    if via_back:
+        notes.append(f"BLEU and chrF compare the original with the back-translation {back.name or ''}; "
+                     "similarity and name checks compare it with the translation")
+    elif not config.same_language:
         notes.append(f"BLEU and chrF are not applicable: the original is '{config.src_lang}' and the "
                      f"translation '{config.target_language}'; similarity and name checks apply")
     signature = {
@@ -194,12 +247,39 @@ def check(
         "model": a.model_name,
         "segmenter": "presplit" if config.presplit else f"{SEGMENTER_NAME}:{config.src_lang}/{config.target_language}",
         "alignment": config.align.describe(),
-        **scorer.signatures(),
+        **(via_back or scorer.signatures()),
         "thresholds": "|".join(f"{k}:{v}" for k, v in dataclasses.asdict(t).items()),
     }
+    if config.waivers:
+        signature["waivers"] = str(len(config.waivers))
     return Report(
         original=src, translation=tgt, beads=tuple(scored),
-        corpus=scorer.corpus(pairs, sims), thresholds=t,
-        gate=_gate(scored, len(src), len(tgt), t, notes),
+        corpus=corpus, thresholds=t,
+        gate=_gate(scored, len(src), len(tgt), t, notes, corpus),
         signature=signature, notes=tuple(notes),
     )
+
+
+def _scores_via_back_translation(a: _Aligned, back: Document, beads: list[Bead], sims: list[float | None],
+                                 config: CheckConfig) -> tuple[list[BeadScores], CorpusScores, dict[str, str]]:
+    """BLEU/chrF per bead of the original↔translation alignment, measured on the
+    back-translation sentences that a second, same-language alignment pairs
+    with the bead's original sentences."""
+    back_vecs = a.embedder.encode(back.texts())
+    weight = config.align.lexical_weight
+    src_runs = build_runs(a.src.texts(), None, max_run=config.align.max_run, lexical_weight=weight,
+                          sentence_vectors=a.src_vecs)
+    back_runs = build_runs(back.texts(), None, max_run=config.align.max_run, lexical_weight=weight,
+                           sentence_vectors=back_vecs)
+    src_to_back: dict[int, tuple[int, ...]] = {}
+    for bead in align(src_runs, back_runs, config.align).beads:
+        for i in bead.src:
+            src_to_back[i] = bead.tgt
+    lexical = Scorer(lexical=True)
+    pairs = []
+    for bead in beads:
+        back_idx = tuple(sorted({j for i in bead.src for j in src_to_back.get(i, ())}))
+        pairs.append(PairText(a.src.join(bead.src), back.join(back_idx) if bead.tgt else ""))
+    scores = lexical.score(pairs, sims)
+    corpus = lexical.corpus(pairs, sims)
+    return scores, corpus, {f"{k} (back-translation)": v for k, v in lexical.signatures().items()}

@@ -59,3 +59,15 @@ def test_atomic_writer_replaces_on_success(tmp_path):
     target = write_atomic(tmp_path / "sub" / "r.csv", "a")
     write_atomic(target, "b")
     assert target.read_text() == "b"
+
+
+def test_atomic_writer_files_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        target = write_atomic(tmp_path / "r.html", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644

@@ -15,7 +15,7 @@ def report_dict(report: Report) -> dict:
         return {
             "kind": f.kind.value, "severity": f.severity.value, "category": f.category,
             "original": f.original, "found": f.found, "message": f.message, "key": f.key,
-            "src_sentence": f.src_sentence, "tgt_sentence": f.tgt_sentence,
+            "src_sentence": f.src_sentence, "tgt_sentence": f.tgt_sentence, "waived": f.waived,
         }
 
     def doc(d):
@@ -42,6 +42,8 @@ def report_dict(report: Report) -> dict:
             "by_type": _count(b.bead.kind.value for b in report.beads),
             "by_verdict": _count(b.verdict.value for b in report.beads),
             "flags_by_kind": counts,
+            "flags_by_severity": _count(f.severity.value for f in report.flags),
+            "flags_waived": sum(1 for f in report.flags if f.waived),
         },
         "beads": [
             {

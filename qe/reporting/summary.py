@@ -5,8 +5,15 @@ from __future__ import annotations
 from qe.models import Report, Verdict
 
 
-def _fmt(value: float | None, spec: str = ".1f") -> str:
+def score_text(value: float | None, spec: str = ".1f") -> str:
     return "n/a" if value is None else format(value, spec)
+
+
+def setting_text(value: object) -> str:
+    """A threshold as people read it: None is "off", an empty list "none"."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value)) or "none"
+    return "off" if value is None else str(value)
 
 
 def render_summary(report: Report, *, max_flags: int = 20) -> str:
@@ -18,7 +25,7 @@ def render_summary(report: Report, *, max_flags: int = 20) -> str:
     lines = [
         f"original    {report.original.name or '-'} ({len(report.original)} sentences)",
         f"translation {report.translation.name or '-'} ({len(report.translation)} sentences)",
-        f"BLEU {_fmt(c.bleu)}  chrF {_fmt(c.chrf)}  similarity {_fmt(c.similarity, '.3f')}",
+        f"BLEU {score_text(c.bleu)}  chrF {score_text(c.chrf)}  similarity {score_text(c.similarity, '.3f')}",
         "beads       " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())),
         "verdicts    " + ", ".join(f"{v.value} {n}" for v, n in verdicts.items()),
     ]
@@ -29,8 +36,10 @@ def render_summary(report: Report, *, max_flags: int = 20) -> str:
         lines.append(f"flags ({len(flags)}):")
         for f in flags[:max_flags]:
             where = f"s{f.src_sentence + 1}" if f.src_sentence is not None else f"t{(f.tgt_sentence or 0) + 1}"
-            lines.append(f"  {where:>4} {f.severity.value:5} {f.kind.value:16} {f.message}")
+            waived = " (waived)" if f.waived else ""
+            lines.append(f"  {where:>4} {f.severity.value:5} {f.kind.value:16} {f.message}{waived}")
         if len(flags) > max_flags:
             lines.append(f"  … {len(flags) - max_flags} more in the reports")
+    lines.append("signature   " + " | ".join(f"{k}={v}" for k, v in report.signature.items()))
     lines.append("PASSED" if report.passed else "FAILED: " + "; ".join(report.gate.reasons))
     return "\n".join(lines)
