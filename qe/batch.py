@@ -257,10 +257,12 @@ class _Embedders:
     the user named a model. Models load on first use, so the key (for record
     hashes) comes from the model spec, not the loaded model."""
 
-    def __init__(self, config: CheckConfig, given: Embedder | None, cache):
+    def __init__(self, config: CheckConfig, given: Embedder | None, cache,
+                 make: Callable[..., Embedder] = make_embedder):
         self._config = config
         self._given = given
         self._cache = cache
+        self._make = make  # qe.distributed passes one that reuses a worker's loaded models
         self._made: dict[bool, CachedEmbedder] = {}
         self._hits0 = self._misses0 = 0
         if isinstance(given, CachedEmbedder):
@@ -275,7 +277,7 @@ class _Embedders:
             if isinstance(self._given, CachedEmbedder):
                 self._made[cross] = self._given
             else:
-                inner = self._given or make_embedder(self._config.model, multilingual=cross)
+                inner = self._given or self._make(self._config.model, multilingual=cross)
                 self._made[cross] = CachedEmbedder(inner, self._cache)
         return self._made[cross]
 
@@ -307,6 +309,72 @@ class _Embedders:
 _FATAL = (ModelError, ReportError, ConfigError)  # these would fail every record: stop the run
 
 
+# -- one record: the steps both engines share (qe.batch here, qe.distributed on a
+# cluster). Checking renders a record's files without writing them, so the files
+# and the journal are written in one place, by the process that owns the output.
+
+def plan_record(record: FeedRecord, config: CheckConfig, embedders: _Embedders, journal: Journal, out: Path,
+                formats: Sequence[str]) -> _Pending | DocumentRow:
+    """An error row for a record the feed could not give, the journal's row for
+    one an earlier run finished (its reports still on disk), else one to check."""
+    if record.error is not None:
+        return _error_row(record, record.error)
+    cfg = record_config(record, config)
+    digest = record_hash(record, cfg, embedders.key(cfg), formats)
+    doc_dir = f"{DOCS_DIR}/{report_dir_name(record.id)}"
+    done = journal.finished(record.id, digest)
+    if done is not None and _reports_exist(out / doc_dir, formats):
+        return dataclasses.replace(done, reused=True, where=record.where)
+    return _Pending(record, cfg, digest, doc_dir)
+
+
+def split_record(p: _Pending) -> DocumentRow | None:
+    """Split both texts into sentences (into `p`); an error row if they cannot be."""
+    cfg, record = p.config, p.record
+    try:
+        p.original = document_from_text(record.original, cfg.src_lang, presplit=cfg.presplit,
+                                        name=f"{record.id} (original)")
+        p.translation = document_from_text(record.translation, cfg.target_language,
+                                           presplit=cfg.presplit, name=f"{record.id} (translation)")
+    except QEError as exc:
+        return _error_row(record, str(exc))
+    return None
+
+
+def prefetch_window(pending: Sequence[_Pending], embedders: _Embedders) -> None:
+    """One model call (per model) for every new sentence of split records."""
+    groups: dict[int, tuple[CachedEmbedder, list[str]]] = {}
+    for p in pending:
+        e = embedders.get(p.config)
+        groups.setdefault(id(e), (e, []))[1].extend(p.original.texts() + p.translation.texts())
+    for e, texts in groups.values():
+        e.prefetch(texts)
+
+
+def check_record(p: _Pending, embedder: Embedder, formats: Sequence[str]) -> tuple[DocumentRow, dict[str, str | bytes]]:
+    """Check one split record: its summary row and its report files (file name
+    -> content), rendered, not written. A record that cannot be checked gives an
+    error row and no files; errors that would fail every record propagate."""
+    from qe.reporting import RENDERERS
+
+    try:
+        report = check(p.original, p.translation, p.config, embedder=embedder)
+        files = {RENDERERS[f][0]: RENDERERS[f][1](report) for f in formats}
+        return row_from_report(p.record, report, p.dir_name), files
+    except _FATAL:
+        raise
+    except QEError as exc:
+        return _error_row(p.record, str(exc)), {}
+    except Exception as exc:  # a bug on one record must not lose the feed
+        return _error_row(p.record, f"internal error: {type(exc).__name__}: {exc}"), {}
+
+
+def write_record(out: Path, row: DocumentRow, files: dict[str, str | bytes]) -> None:
+    """Write a checked record's report files (each atomically) under `out`."""
+    for name, content in files.items():
+        write_atomic(out / row.report / name, content)
+
+
 def run_batch(
     feed: str | os.PathLike | Feed,
     out_dir: str | os.PathLike,
@@ -323,7 +391,7 @@ def run_batch(
     `cache` is an embedding cache file (None: no cache on disk); `on_row` is
     called once per record, in feed order, as soon as it is done (progress).
     """
-    from qe.reporting import RENDERERS, write_reports
+    from qe.reporting import RENDERERS
 
     config = config or CheckConfig()
     settings = settings or BatchSettings()
@@ -348,53 +416,21 @@ def run_batch(
         for window in _windows(feed, settings):
             pending: list[_Pending | DocumentRow] = []
             for record in window:
-                if record.error is not None:
-                    pending.append(_error_row(record, record.error))
-                    continue
-                cfg = record_config(record, config)
-                digest = record_hash(record, cfg, embedders.key(cfg), settings.formats)
-                name = report_dir_name(record.id)
-                doc_dir = f"{DOCS_DIR}/{name}"
-                done = journal.finished(record.id, digest)
-                if done is not None and _reports_exist(out / doc_dir, settings.formats):
-                    pending.append(dataclasses.replace(done, reused=True, where=record.where))
-                    continue
-                p = _Pending(record, cfg, digest, doc_dir)
-                try:
-                    p.original = document_from_text(record.original, cfg.src_lang, presplit=cfg.presplit,
-                                                    name=f"{record.id} (original)")
-                    p.translation = document_from_text(record.translation, cfg.target_language,
-                                                       presplit=cfg.presplit, name=f"{record.id} (translation)")
-                except QEError as exc:
-                    pending.append(_error_row(record, str(exc)))
-                    continue
-                pending.append(p)
-            # One model call (per model) for every new sentence of the window.
-            groups: dict[int, tuple[CachedEmbedder, list[str]]] = {}
-            for p in pending:
+                p = plan_record(record, config, embedders, journal, out, settings.formats)
                 if isinstance(p, _Pending):
-                    e = embedders.get(p.config)
-                    groups.setdefault(id(e), (e, []))[1].extend(p.original.texts() + p.translation.texts())
-            for e, texts in groups.values():
-                e.prefetch(texts)
+                    p = split_record(p) or p
+                pending.append(p)
+            prefetch_window([p for p in pending if isinstance(p, _Pending)], embedders)
             for p in pending:
                 if isinstance(p, DocumentRow):
                     reused += p.reused
                     emit(p)
                     continue
-                try:
-                    report = check(p.original, p.translation, p.config, embedder=embedders.get(p.config))
-                    write_reports(report, out / p.dir_name, settings.formats)
-                    row = row_from_report(p.record, report, p.dir_name)
-                    del report
-                except _FATAL:
-                    raise
-                except QEError as exc:
-                    emit(_error_row(p.record, str(exc)))
+                row, files = check_record(p, embedders.get(p.config), settings.formats)
+                if row.status == Status.ERROR:
+                    emit(row)
                     continue
-                except Exception as exc:  # a bug on one record must not lose the feed
-                    emit(_error_row(p.record, f"internal error: {type(exc).__name__}: {exc}"))
-                    continue
+                write_record(out, row, files)
                 journal.add(p.digest, row)
                 checked += 1
                 emit(row)

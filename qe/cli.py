@@ -287,6 +287,7 @@ def eval_names(
     model: Optional[str] = MODEL,
     limit: Optional[int] = typer.Option(None, "--limit", help="Use only the first N DEMETR rows of each file."),
     skip_seed: bool = typer.Option(False, "--skip-seed", help="DEMETR only (the seed runs the full pipeline)."),
+    timing: bool = typer.Option(False, "--timing", help="Also time the name check inside `check` on the seed."),
 ) -> None:
     """Print name/number check figures: DEMETR recall and false-flag rate, seed precision/recall."""
     from qe import name_eval
@@ -305,6 +306,10 @@ def eval_names(
             typer.echo(f"  missed\t{m}")
         for m in s.false:
             typer.echo(f"  false\t{m}")
+    if timing:
+        typer.echo("\ntranslation\tcheck_s\tnames_s\tshare")
+        for o in name_eval.names_overhead(seed or name_eval.DEFAULT_SEED, model=model):
+            typer.echo(f"{o.translation}\t{o.check_seconds:.2f}\t{o.names_seconds:.2f}\t{o.share:.1%}")
 
 
 @app.command()
@@ -332,6 +337,10 @@ def batch(
     max_added: float = typer.Option(_T.max_added_fraction, help="Gate: largest share of translation sentences added."),
     fail_on_minor: bool = typer.Option(_T.fail_on_minor_flags, help="Gate: minor flags (spelling variants) fail too."),
     max_bytes: int = MAX_BYTES,
+    engine: str = typer.Option("local", "--engine", help="local: this process; dask: a Dask cluster (a local one, "
+                               "or the one at --scheduler), --window records a task. Same reports either way."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address "
+                                            "(tcp://HOST:PORT) or scheduler file; default: a cluster on this machine."),
 ) -> None:
     """Check every pair of a feed: a report directory each, a summary (worst first); exit 0 all passed,
     1 any failed the gate, 3 any record could not be checked. Re-running resumes."""
@@ -340,6 +349,10 @@ def batch(
 
     if window < 1:
         raise ConfigError("--window must be at least 1")
+    if engine not in ("local", "dask"):
+        raise ConfigError(f"--engine must be local or dask, not {engine!r}")
+    if scheduler and engine != "dask":
+        raise ConfigError("--scheduler needs --engine dask")
     thresholds = Thresholds(check_similarity=check_similarity, wrong_similarity=wrong_similarity,
                             max_omitted_fraction=max_omitted, max_added_fraction=max_added,
                             fail_on_minor_flags=fail_on_minor)
@@ -364,8 +377,14 @@ def batch(
                 f"qe: {row.where or row.id}: {row.error}")
 
     try:
-        result = run_batch(source, out_dir, config, cache=None if no_cache else cache, settings=settings,
-                           on_row=on_row)
+        if engine == "dask":
+            from qe.distributed import run_batch_dask
+
+            result = run_batch_dask(source, out_dir, config, scheduler=scheduler, cache=None if no_cache else cache,
+                                    settings=settings, on_row=on_row)
+        else:
+            result = run_batch(source, out_dir, config, cache=None if no_cache else cache, settings=settings,
+                               on_row=on_row)
     finally:
         if bar is not None:
             bar.close()

@@ -106,18 +106,21 @@ def _rejoin_abbreviations(text: str, spans: list[tuple[int, int]], language: str
 def split_sentences(text: str, language: str = "en", *, presplit: bool = False, name: str = "") -> Document:
     """Split `text` into a Document of sentences.
 
-    With `presplit`, every non-blank line is one sentence (the format of
-    alignment gold files); nothing is re-split.
+    With `presplit`, every line is one sentence (the format of alignment gold
+    files); nothing is re-split. A blank line is an empty sentence, kept so that
+    line numbers stay sentence indexes (gold beads count lines).
     """
     sentences: list[Sentence] = []
     paras = _paragraphs(text) if not presplit else None
     if presplit:
         pos = 0
-        for line in text.split("\n"):
-            if line.strip():
-                lead = len(line) - len(line.lstrip())
-                s = pos + lead
-                sentences.append(Sentence(len(sentences), line.strip(), len(sentences), s, s + len(line.strip())))
+        lines = text.split("\n")
+        if lines and lines[-1].strip() == "":  # the final newline ends the last line, it is not a sentence
+            lines.pop()
+        for line in lines:
+            lead = len(line) - len(line.lstrip())
+            s = pos + lead
+            sentences.append(Sentence(len(sentences), line.strip(), len(sentences), s, s + len(line.strip())))
             pos += len(line) + 1
     else:
         for p_index, para in enumerate(paras or []):
@@ -129,6 +132,6 @@ def split_sentences(text: str, language: str = "en", *, presplit: bool = False, 
                     sentences.append(
                         Sentence(len(sentences), sent_text, p_index, para.start + start, para.start + end)
                     )
-    if not sentences:
+    if not any(sent.text for sent in sentences):
         raise EmptyDocumentError(f"{name or 'document'}: no sentence found")
     return Document(text=text, sentences=tuple(sentences), language=language, name=name)

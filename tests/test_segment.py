@@ -39,9 +39,10 @@ def test_line_without_final_stop_stays_its_own_paragraph():
     assert len(doc) == 2
 
 
-def test_presplit_keeps_lines():
+def test_presplit_line_k_is_sentence_k():
+    # gold alignment files index lines: a blank line keeps its index as an empty sentence
     doc = split_sentences("One. Two.\n\nThree\n", presplit=True)
-    assert doc.texts() == ["One. Two.", "Three"]
+    assert doc.texts() == ["One. Two.", "", "Three"]
 
 
 def test_no_sentence_is_an_error():
