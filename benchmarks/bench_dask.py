@@ -148,8 +148,12 @@ def main() -> None:
     try:
         rt_local = round_trips(client)
         t = time.perf_counter()
-        first = []
-        on_row = lambda row: first or first.append(time.perf_counter() - t)  # noqa: E731
+        first: list[float] = []
+
+        def on_row(row) -> None:
+            if not first:
+                first.append(time.perf_counter() - t)
+
         lc = run_batch_dask(feed, tmp / "localcluster", config, client=client, settings=settings, on_row=on_row)
         run_lc = time.perf_counter() - t
     finally:
@@ -175,7 +179,7 @@ def main() -> None:
         stop_processes(procs)
     ok, diff = same_results(local, ac)
     line("dask scheduler + worker by address (run)", run_addr, f"  same results: {ok} (max Δsim {diff:.1e})")
-    line(f"dask scheduler + worker by address (start)", run_addr + start_addr)
+    line("dask scheduler + worker by address (with start)", run_addr + start_addr)
 
     partitions = -(-len(records) // args.window)
     print("\noverheads")

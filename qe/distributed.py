@@ -33,9 +33,9 @@ import contextlib
 import os
 import threading
 import uuid
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from qe import __version__
 from qe.batch import (
@@ -57,7 +57,7 @@ from qe.batch import (
     write_summary,
 )
 from qe.embed import Embedder, make_embedder
-from qe.errors import ConfigError, ExitCode, FeedError, ModelError, QEError, ReportError
+from qe.errors import ClusterError, ConfigError, FeedError, ModelError, QEError, ReportError
 from qe.feed import Feed
 from qe.pipeline import CheckConfig
 
@@ -69,11 +69,6 @@ CONNECT_TIMEOUT_S = 30
 WORKER_WAIT_S = 60
 _FATAL = (ModelError, ReportError, ConfigError)  # would fail every record: stop the run
 
-
-class ClusterError(QEError):
-    """The Dask cluster cannot be started or reached, or cannot run qe."""
-
-    exit_code = ExitCode.COULD_NOT_RUN
 
 
 def local_workers() -> int:

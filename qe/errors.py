@@ -9,6 +9,7 @@
     │   ├── TooLargeError        the file is larger than the limit
     │   └── FeedError            a feed (batch input) is malformed
     ├── ModelError               the embedding model cannot be loaded or run
+    ├── ClusterError             a Dask cluster cannot be started, reached or used
     ├── ConfigError              options or a config file make no sense
     └── ReportError              a report could not be written
 
@@ -65,6 +66,10 @@ class FeedError(InputError):
 
 class ModelError(QEError):
     """The embedding model cannot be loaded or run."""
+
+
+class ClusterError(QEError):
+    """The Dask cluster cannot be started or reached, or cannot run qe."""
 
 
 class ConfigError(QEError):

@@ -23,10 +23,10 @@ from typer.testing import CliRunner
 
 distributed = pytest.importorskip("distributed")
 
-from qe.batch import JOURNAL_NAME, BatchSettings, Status, run_batch  # noqa: E402
-from qe.cli import app  # noqa: E402
-from qe.distributed import ClusterError, run_batch_dask  # noqa: E402
-from qe.pipeline import CheckConfig  # noqa: E402
+from qe.batch import JOURNAL_NAME, BatchSettings, Status, run_batch
+from qe.cli import app
+from qe.distributed import ClusterError, run_batch_dask
+from qe.pipeline import CheckConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 HASHING = CheckConfig(model="hashing")
