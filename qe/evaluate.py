@@ -110,7 +110,10 @@ def bundled_gold_sets(root: str | Path | None = None) -> list[GoldSet]:
 
 def embedder_for(gold_set: GoldSet, model: str | None = None) -> Embedder:
     """The embedder `qe check --model MODEL` would use on this pair's languages."""
-    return make_embedder(model, multilingual=not gold_set.same_language)
+    from qe.pipeline import CheckConfig
+
+    config = CheckConfig(src_lang=gold_set.src_lang, tgt_lang=gold_set.tgt_lang)
+    return make_embedder(model, multilingual=config.needs_multilingual_model)
 
 
 def evaluate_bundled(*, model: str | None = None, embedder: Embedder | None = None,
