@@ -1721,7 +1721,6 @@ def _nearest_quantity(q: Quantity, free: Sequence[Quantity], src_text: str, tgt_
 def check_names(original: Document, translation: Document, beads: Sequence[Bead], *,
                 window: int = 1) -> list[list[Flag]]:
     """Flags for each bead (same order as `beads`); the languages are the documents'."""
-    cross = original.language != translation.language
     known = capitalised_elsewhere(original)
     tgt_known = capitalised_elsewhere(translation)
     lower = lower_case_words(original.text, original.language)
