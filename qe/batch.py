@@ -462,6 +462,25 @@ def _totals(rows: Sequence[DocumentRow]) -> dict[str, int]:
     }
 
 
+def render_summary_text(rows: Sequence[DocumentRow], *, limit: int = 20) -> str:
+    """The feed summary for a terminal: worst documents first, one line each."""
+    def num(v: float | None, spec: str) -> str:
+        return "n/a" if v is None else format(v, spec)
+
+    ordered = sorted(rows, key=DocumentRow.sort_key)
+    width = max([len(r.id) for r in ordered[:limit]] + [8])
+    lines = [f"{'document':{width}}  {'status':8} {'BLEU':>5} {'chrF':>5} {'sim':>5} {'major':>5} {'minor':>5} "
+             f"{'wrong':>5}  reason"]
+    for r in ordered[:limit]:
+        reason = r.error or r.reasons
+        lines.append(f"{r.id:{width}}  {r.status:8} {num(r.bleu, '.1f'):>5} {num(r.chrf, '.1f'):>5} "
+                     f"{num(r.similarity, '.3f'):>5} {r.major_flags:>5} {r.minor_flags:>5} {r.wrong:>5}  "
+                     f"{reason[:70]}")
+    if len(ordered) > limit:
+        lines.append(f"… {len(ordered) - limit} more in the summary files")
+    return "\n".join(lines)
+
+
 def render_summary_json(rows: Sequence[DocumentRow], signature: dict[str, str]) -> str:
     doc = {"totals": _totals(rows), "signature": signature, "documents": [dataclasses.asdict(r) for r in rows]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -391,6 +391,9 @@ def batch(
         if bar is not None:
             bar.close()
     if not quiet:
+        from qe.batch import render_summary_text
+
+        typer.echo(render_summary_text(result.rows))
         typer.echo(f"{len(result.rows)} documents: {result.count(Status.PASSED)} passed, "
                    f"{result.count(Status.FAILED)} failed the gate, {result.count(Status.ERROR)} could not be "
                    f"checked ({result.checked} checked now, {result.reused} from a previous run; "

@@ -152,14 +152,17 @@ def _gate(beads: list[ScoredBead], n_src: int, n_tgt: int, t: Thresholds, notes:
     return Gate(passed=not reasons, reasons=tuple(reasons))
 
 
-def _relatedness_note(scored: list[ScoredBead], n_src: int, t: Thresholds) -> list[str]:
-    """Say so when the 'translation' is not a translation of this original."""
-    paired = sum(len(b.bead.src) for b in scored if b.bead.src and b.bead.tgt)
-    sims = [b.scores.similarity for b in scored if b.scores.similarity is not None]
-    median = float(np.median(sims)) if sims else 0.0
+def _relatedness_note(beads: list[Bead], sims: list[float | None], n_src: int, t: Thresholds) -> list[str]:
+    """Say so when the 'translation' is not a translation of this original:
+    most sentences unpaired, or the paired ones no more alike than strangers."""
+    paired = sum(len(b.src) for b in beads if b.src and b.tgt)
+    values = [s for s in sims if s is not None]
+    median = float(np.median(values)) if values else 0.0
     if n_src >= 3 and (paired / n_src < 0.5 or median < t.wrong_similarity):
-        return [f"unrelated documents: only {paired} of {n_src} original sentences found a counterpart "
-                f"(median similarity {median:.2f}); is this a translation of a different document?"]
+        return [f"unrelated documents: the aligned sentences are no more alike than unrelated ones "
+                f"(median similarity {median:.2f}, below {t.wrong_similarity:.2f}; {paired} of {n_src} original "
+                "sentences paired at all); is this a translation of a different document? "
+                "Name and number checks were skipped."]
     return []
 
 
@@ -228,14 +231,17 @@ def check(
     if back_translation is not None:
         back = load_document(back_translation, config.src_lang, presplit=config.presplit, max_bytes=config.max_bytes)
         scores, corpus, via_back = _scores_via_back_translation(a, back, beads, sims, config)
-    flag_lists = check_names(src, tgt, beads) if config.check_names else [[] for _ in beads]
+    t, calibration_note = _calibrated(config.thresholds, a.model_name)
+    unrelated = _relatedness_note(beads, sims, len(src), t)
+    # names of an unrelated text are all "missing" or "changed": noise, not findings
+    run_names = config.check_names and not unrelated
+    flag_lists = check_names(src, tgt, beads) if run_names else [[] for _ in beads]
     if config.waivers:
         flag_lists = [[dataclasses.replace(f, waived=True) if f.key in config.waivers else f for f in fl]
                       for fl in flag_lists]
 
-    t, calibration_note = _calibrated(config.thresholds, a.model_name)
     scored = [ScoredBead(b, s, tuple(f), _verdict(b, s, f, t)) for b, s, f in zip(beads, scores, flag_lists)]
-    notes = _relatedness_note(scored, len(src), t) + calibration_note
+    notes = unrelated + calibration_note
     if via_back:
         notes.append(f"BLEU and chrF compare the original with the back-translation {back.name or ''}; "
                      "similarity and name checks compare it with the translation")
