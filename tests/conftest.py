@@ -15,6 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 
+# A small two-paragraph news text with names and a number, for CLI-level tests.
+COMMITTEE_TEXT = (
+    "The committee met in Geneva on Tuesday to discuss the budget. "
+    "Delegates from Norway argued for deeper cuts to travel spending. "
+    "The chair proposed a compromise late in the evening.\n"
+    "Several members asked for more time to read the proposal. "
+    "The secretariat promised a revised draft by Friday. "
+    "A final vote is expected next month in Brussels.\n"
+)
+
 
 @pytest.fixture
 def hashing():

@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import COMMITTEE_TEXT
 
 from qe.errors import ExitCode
 from qe.reporting import render_html
@@ -234,14 +235,7 @@ def test_script_in_a_document_is_shown_as_text_and_not_run(browser, sample_page)
     assert browser.js("document.querySelectorAll('#beads script').length") == 0
 
 
-PAIR_ORIGINAL = (
-    "The committee met in Geneva on Tuesday to discuss the budget. "
-    "Delegates from Norway argued for deeper cuts to travel spending. "
-    "The chair proposed a compromise late in the evening.\n"
-    "Several members asked for more time to read the proposal. "
-    "The secretariat promised a revised draft by Friday. "
-    "A final vote is expected next month in Brussels.\n"
-)
+PAIR_ORIGINAL = COMMITTEE_TEXT
 
 
 def test_waiver_flow_end_to_end(browser, tmp_path):

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import COMMITTEE_TEXT
 from typer.testing import CliRunner
 
 from qe.cli import app
@@ -17,14 +18,7 @@ from qe.config import build_thresholds, find_config, load_config
 from qe.errors import ConfigError, ExitCode
 from qe.models import FlagKind, Thresholds
 
-ORIGINAL = (
-    "The committee met in Geneva on Tuesday to discuss the budget. "
-    "Delegates from Norway argued for deeper cuts to travel spending. "
-    "The chair proposed a compromise late in the evening.\n"
-    "Several members asked for more time to read the proposal. "
-    "The secretariat promised a revised draft by Friday. "
-    "A final vote is expected next month in Brussels.\n"
-)
+ORIGINAL = COMMITTEE_TEXT
 # One place name replaced by another: a major flag for any name checker.
 CHANGED = ORIGINAL.replace("Brussels", "Madrid")
 
