@@ -507,7 +507,8 @@ def render_summary_html(rows: Sequence[DocumentRow], signature: dict[str, str]) 
     e = html.escape
 
     def num(v, spec=".1f"):
-        return "" if v is None else format(v, spec)
+        # None is "not applicable" (BLEU/chrF across languages), never a blank that reads as missing data
+        return '<span title="not applicable">n/a</span>' if v is None else format(v, spec)
 
     body = []
     for r in rows:

@@ -310,3 +310,12 @@ def test_killed_run_resumes_without_redoing_finished_documents(tmp_path):
             assert (out / "docs" / r["id"] / name).stat().st_size > 0
         json.loads((out / "docs" / r["id"] / "report.json").read_text(encoding="utf-8"))
     assert not [p for p in out.rglob("*.tmp")]  # no half-written file left behind a good name
+
+
+def test_summary_html_says_not_applicable_for_missing_scores():
+    from qe.batch import DocumentRow, render_summary_html
+
+    row = DocumentRow(id="sv-en", status="passed", report="docs/sv-en", similarity=0.91, bleu=None, chrf=None)
+    page = render_summary_html([row], {})
+    cells = page.split('<tr class="passed">')[1].split("</tr>")[0]
+    assert cells.count("n/a") == 2 and "0.910" in cells
