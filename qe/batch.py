@@ -252,9 +252,9 @@ def _windows(records: Iterable[FeedRecord], settings: BatchSettings) -> Iterator
 
 
 class _Embedders:
-    """One cached embedder per model a feed needs: the pipeline picks the
-    multilingual model for a record whose two texts differ in language, unless
-    the user named a model. Models load on first use, so the key (for record
+    """One cached embedder per model a feed needs: like check(), the
+    multilingual model for a record with a non-English side, unless the user
+    named a model. Models load on first use, so the key (for record
     hashes) comes from the model spec, not the loaded model."""
 
     def __init__(self, config: CheckConfig, given: Embedder | None, cache,
@@ -269,7 +269,8 @@ class _Embedders:
             self._hits0, self._misses0 = given.hits, given.misses
 
     def _cross(self, cfg: CheckConfig) -> bool:
-        return self._given is None and not cfg.same_language
+        # the pipeline's own rule, so a record gets the same model in qe batch as in qe check
+        return self._given is None and cfg.needs_multilingual_model
 
     def get(self, cfg: CheckConfig) -> CachedEmbedder:
         cross = self._cross(cfg)

@@ -319,3 +319,23 @@ def test_summary_html_says_not_applicable_for_missing_scores():
     page = render_summary_html([row], {})
     cells = page.split('<tr class="passed">')[1].split("</tr>")[0]
     assert cells.count("n/a") == 2 and "0.910" in cells
+
+
+@pytest.mark.parametrize(
+    "src, tgt, multilingual",
+    [("en", "en", False), ("sv", "en", True), ("sv", "sv", True), ("fr", "fr", True)],
+)
+def test_batch_picks_the_same_model_as_check(src, tgt, multilingual):
+    from qe.batch import _Embedders
+    from qe.embed import HashingEmbedder
+    from qe.pipeline import CheckConfig
+
+    calls = []
+
+    def make(model, *, multilingual):
+        calls.append(multilingual)
+        return HashingEmbedder()
+
+    config = CheckConfig(src_lang=src, tgt_lang=tgt)
+    _Embedders(config, None, None, make=make).get(config)
+    assert calls == [multilingual] == [config.needs_multilingual_model]
