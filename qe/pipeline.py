@@ -187,12 +187,15 @@ def _align(original: DocumentSource, translation: DocumentSource, config: CheckC
     vectors = embedder.encode(src.texts() + tgt.texts())
     src_vecs, tgt_vecs = vectors[: len(src)], vectors[len(src):]
     lexical_weight = config.align.lexical_weight if config.same_language else 0.0
-    src_runs = build_runs(src.texts(), None, max_run=config.align.max_run, lexical_weight=lexical_weight,
-                          sentence_vectors=src_vecs)
-    tgt_runs = build_runs(tgt.texts(), None, max_run=config.align.max_run, lexical_weight=lexical_weight,
-                          sentence_vectors=tgt_vecs)
-    alignment = align(src_runs, tgt_runs, config.align)
+    alignment = align(_runs(src, src_vecs, config, lexical_weight), _runs(tgt, tgt_vecs, config, lexical_weight),
+                      config.align)
     return _Aligned(src, tgt, src_vecs, tgt_vecs, alignment.beads, embedder.name, embedder)
+
+
+def _runs(doc: Document, vectors: np.ndarray, config: CheckConfig, lexical_weight: float):
+    """The aligner's input for one side, from sentence vectors already computed."""
+    return build_runs(doc.texts(), None, max_run=config.align.max_run, lexical_weight=lexical_weight,
+                      sentence_vectors=vectors)
 
 
 def aligned_documents(original: DocumentSource, translation: DocumentSource, config: CheckConfig | None = None,
@@ -272,13 +275,10 @@ def _scores_via_back_translation(a: _Aligned, back: Document, beads: list[Bead],
     back-translation sentences that a second, same-language alignment pairs
     with the bead's original sentences."""
     back_vecs = a.embedder.encode(back.texts())
-    weight = config.align.lexical_weight
-    src_runs = build_runs(a.src.texts(), None, max_run=config.align.max_run, lexical_weight=weight,
-                          sentence_vectors=a.src_vecs)
-    back_runs = build_runs(back.texts(), None, max_run=config.align.max_run, lexical_weight=weight,
-                           sentence_vectors=back_vecs)
+    weight = config.align.lexical_weight  # original and back-translation share a language
     src_to_back: dict[int, tuple[int, ...]] = {}
-    for bead in align(src_runs, back_runs, config.align).beads:
+    for bead in align(_runs(a.src, a.src_vecs, config, weight), _runs(back, back_vecs, config, weight),
+                      config.align).beads:
         for i in bead.src:
             src_to_back[i] = bead.tgt
     lexical = Scorer(lexical=True)
