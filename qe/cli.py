@@ -75,6 +75,15 @@ def _config(src_lang: str, tgt_lang: Optional[str], model: Optional[str], prespl
                        align=AlignSettings(max_bead=max_bead))
 
 
+def _thresholds(config_file: Optional[Path], options: dict):
+    """Thresholds from defaults < config file < options (None = not given),
+    and the file's other settings: one path for every gating command."""
+    from qe.config import build_thresholds, load_config
+
+    settings = load_config(config_file)
+    return build_thresholds(settings.thresholds, options), settings
+
+
 @contextlib.contextmanager
 def _progress(show: bool, message: str) -> Iterator[None]:
     """A spinner on stderr while the pipeline runs; nothing when not a terminal."""
@@ -155,7 +164,6 @@ def check(
 ) -> None:
     """Check a translation against its original; exit 0 passed, 1 gate failed, 2 usage, 3 could not run."""
     from qe.pipeline import check as run_check
-    from qe.config import build_thresholds, load_config
     from qe.reporting import check_formats, render_json, render_markdown, render_summary, write_report, write_reports
     from qe.waivers import load_waivers, waived_keys
 
@@ -165,8 +173,7 @@ def check(
     if xlsx and "xlsx" not in fmts:
         fmts.append("xlsx")
     check_formats(fmts)
-    settings = load_config(config_file)
-    thresholds = build_thresholds(settings.thresholds, {
+    thresholds, settings = _thresholds(config_file, {
         "check_similarity": check_similarity, "wrong_similarity": wrong_similarity, "check_chrf": check_chrf,
         "max_omitted_fraction": max_omitted, "max_added_fraction": max_added, "max_wrong_fraction": max_wrong,
         "min_bleu": min_bleu, "min_chrf": min_chrf, "min_similarity": min_similarity,
@@ -335,9 +342,12 @@ def batch(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing; the exit code tells."),
     check_similarity: Optional[float] = typer.Option(None, help="Sentence verdict 'check' below this similarity (default: the model's calibration)."),
     wrong_similarity: Optional[float] = typer.Option(None, help="Sentence verdict 'wrong' below this similarity (default: the model's calibration)."),
-    max_omitted: float = typer.Option(_T.max_omitted_fraction, help="Gate: largest share of original sentences omitted."),
-    max_added: float = typer.Option(_T.max_added_fraction, help="Gate: largest share of translation sentences added."),
-    fail_on_minor: bool = typer.Option(_T.fail_on_minor_flags, help="Gate: minor flags (spelling variants) fail too."),
+    max_omitted: Optional[float] = typer.Option(None, help=f"Gate: largest share of original sentences omitted (default {_T.max_omitted_fraction})."),
+    max_added: Optional[float] = typer.Option(None, help=f"Gate: largest share of translation sentences added (default {_T.max_added_fraction})."),
+    fail_on_minor: Optional[bool] = typer.Option(None, "--fail-on-minor/--no-fail-on-minor",
+                                                 help=f"Gate: minor flags (spelling variants) fail too (default {_T.fail_on_minor_flags})."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Settings file (default: ./qe.toml, else the tool.qe "
+                                               "table of ./pyproject.toml); options override it."),
     max_bytes: int = MAX_BYTES,
     engine: str = typer.Option("local", "--engine", help="local: this process; dask: a Dask cluster (a local one, "
                                "or the one at --scheduler), --window records a task. Same reports either way."),
@@ -355,9 +365,10 @@ def batch(
         raise ConfigError(f"--engine must be local or dask, not {engine!r}")
     if scheduler and engine != "dask":
         raise ConfigError("--scheduler needs --engine dask")
-    thresholds = Thresholds(check_similarity=check_similarity, wrong_similarity=wrong_similarity,
-                            max_omitted_fraction=max_omitted, max_added_fraction=max_added,
-                            fail_on_minor_flags=fail_on_minor)
+    thresholds, _ = _thresholds(config_file, {
+        "check_similarity": check_similarity, "wrong_similarity": wrong_similarity,
+        "max_omitted_fraction": max_omitted, "max_added_fraction": max_added, "fail_on_minor_flags": fail_on_minor,
+    })
     config = _config(src_lang, tgt_lang, model, presplit, thresholds, max_bytes)
     settings = BatchSettings(formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
                              window_records=window, resume=not fresh)

@@ -339,3 +339,24 @@ def test_batch_picks_the_same_model_as_check(src, tgt, multilingual):
     config = CheckConfig(src_lang=src, tgt_lang=tgt)
     _Embedders(config, None, None, make=make).get(config)
     assert calls == [multilingual] == [config.needs_multilingual_model]
+
+
+def test_batch_gate_reads_qe_toml_and_options_override_it(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from conftest import COMMITTEE_TEXT
+    from qe.cli import app
+
+    feed = write_jsonl(tmp_path / "feed.jsonl", [
+        {"id": "renamed", "original": COMMITTEE_TEXT, "translation": COMMITTEE_TEXT.replace("Brussels", "Madrid")}])
+    monkeypatch.chdir(tmp_path)
+
+    def run(*extra):
+        return CliRunner().invoke(app, ["batch", str(feed), "--model", "hashing", "--no-cache", "--fresh",
+                                        "--out", str(tmp_path / "out"), "-q", *extra])
+
+    assert run().exit_code == 1  # a changed place name fails by default
+    (tmp_path / "qe.toml").write_text("fail_on_major_flags = false\n")
+    assert run().exit_code == 0  # the project's config says names do not gate
+    (tmp_path / "qe.toml").write_text("max_omitted_fraction = 2.0\n")
+    assert run().exit_code == 2  # a bad setting is a usage error, as in qe check
