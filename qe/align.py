@@ -491,6 +491,38 @@ def _one_to_one_matrix(p: _Problem, rows: np.ndarray, cols: np.ndarray) -> np.nd
     return out
 
 
+# Rivals for the ratio test are looked for in a fixed-seed sample of this many
+# sentences of a long document, plus each candidate's neighbours: a generic line
+# close to many sentences meets one in a sample this size, and the test costs a
+# constant per candidate instead of a pass over the whole document.
+_RIVAL_SAMPLE = 2048
+_RIVAL_WINDOW = 5
+
+
+def _rivals(p: _Problem, src_idx: np.ndarray, tgt_idx: np.ndarray, *, source_side: bool) -> np.ndarray:
+    """For each candidate pair (src_idx[k], tgt_idx[k]): the cheapest 1-1 cost of
+    one of its sentences (the source one if `source_side`) with any other
+    sentence of the other document, searched exactly in short documents and
+    in a sample plus the partner's neighbours in long ones."""
+    mine, partner = (src_idx, tgt_idx) if source_side else (tgt_idx, src_idx)
+    size = len(p.tgt) if source_side else len(p.src)
+    if size <= _RIVAL_SAMPLE:
+        pool = np.arange(size)
+    else:
+        pool = np.sort(np.random.default_rng(size).choice(size, _RIVAL_SAMPLE, replace=False))
+    grid = _one_to_one_matrix(p, mine, pool) if source_side else _one_to_one_matrix(p, pool, mine).T
+    grid[pool[None, :] == partner[:, None]] = np.inf
+    best = grid.min(axis=1) if len(pool) else np.full(len(mine), np.inf)
+    for shift in range(-_RIVAL_WINDOW, _RIVAL_WINDOW + 1):
+        other = partner + shift
+        ok = (shift != 0) & (other >= 0) & (other < size)
+        if not ok.any():
+            continue
+        s_, t_ = (mine[ok], other[ok]) if source_side else (other[ok], mine[ok])
+        best[ok] = np.minimum(best[ok], _bead_costs(p, 1, 1, s_ + 1, t_ + 1))
+    return best
+
+
 def _second_best(costs: np.ndarray, exclude: np.ndarray) -> np.ndarray:
     """Row-wise minimum of `costs` ignoring column exclude[r] in row r."""
     masked = costs.copy()
@@ -522,13 +554,16 @@ def _match_moved(p: _Problem, beads: list[Bead], costs: list[float], threshold: 
     src_idx = omitted[[r for r, _ in cand]]
     tgt_idx = added[[c for _, c in cand]]
     n, m = len(p.src), len(p.tgt)
-    src_second = _second_best(_one_to_one_matrix(p, src_idx, np.arange(m)), tgt_idx)
-    tgt_second = _second_best(_one_to_one_matrix(p, np.arange(n), tgt_idx).T, src_idx)
+    rows = np.array([r for r, _ in cand])
+    cols = np.array([c for _, c in cand])
+    # second-best partners: among the leftovers, then anywhere in the other document
+    src_second = np.minimum(_second_best(cost[rows], cols), _rivals(p, src_idx, tgt_idx, source_side=True))
+    tgt_second = np.minimum(_second_best(cost[:, cols].T, rows), _rivals(p, src_idx, tgt_idx, source_side=False))
     moved: list[tuple[int, int, float, float]] = []
     for (r, c), s2, t2 in zip(cand, src_second, tgt_second):
         here = float(cost[r, c])
         rival = min(float(s2), float(t2))
-        if here <= ratio * rival:
+        if here <= ratio * rival and here < rival:  # an exact copy elsewhere ties at 0: ambiguous
             conf = max(0.0, min(1.0, 1.0 - here / rival)) if np.isfinite(rival) and rival > 0 else 1.0
             moved.append((int(omitted[r]), int(added[c]), here, conf))
     if not moved:

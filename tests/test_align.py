@@ -133,6 +133,26 @@ def test_no_moved_bead_for_a_plain_omission_and_addition():
     assert not any(b.moved for b in result.beads)
 
 
+LONG = _sentences(2600, seed=7)  # beyond the moved-text rival sample (qe.align._RIVAL_SAMPLE)
+
+
+def test_moved_sentence_found_in_a_long_document():
+    src = LONG
+    tgt = src[:100] + src[101:2400] + [src[100]] + src[2400:]  # moved 2300 places down
+    moved = [(b.src, b.tgt) for b in _align(src, tgt).beads if b.moved]
+    assert moved == [((100,), (2399,))]
+
+
+def test_generic_line_is_not_called_moved_in_a_long_document():
+    # "Yes." stands in 40 places; dropping one and adding one elsewhere is an
+    # omission plus an addition: no copy is a better partner than the others
+    src = list(LONG)
+    for k in range(40):
+        src[30 + 60 * k] = "Yes."
+    tgt = src[:30] + src[31:2000] + ["Yes."] + src[2000:]
+    assert not any(b.moved for b in _align(src, tgt).beads)
+
+
 def test_confidence_in_unit_interval_and_lower_for_a_weak_pair():
     src = POOL[:10]
     weak = " ".join(src[5].split()[:3] + POOL[45].split()[3:])  # a third of the words survive
