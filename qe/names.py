@@ -41,6 +41,7 @@ import functools
 import os
 import re
 import unicodedata
+import dataclasses
 from dataclasses import dataclass
 from importlib import resources
 from typing import Iterable, Sequence
@@ -377,6 +378,14 @@ def _acronym_of(words: Sequence[str]) -> str:
     return "".join(w[0] for w in words if w and w.casefold() not in CONNECTORS)
 
 
+def _spells_out(acronym: str, words: Sequence[str]) -> bool:
+    """`words` expand the acronym (its key): their initials are its letters,
+    in its order (NASA) or in another (CEP for Conseil Electoral Provisoire,
+    written out in English as Provisional Electoral Council)."""
+    initials = _acronym_of(words).casefold()
+    return len(words) >= 2 and len(initials) == len(acronym) and sorted(initials) == sorted(acronym)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def same_entity(a: str, b: str, *, places: bool = True, language: str = "en") -> bool:
     """True when two spellings may name the same thing: the same key, a shared
@@ -395,7 +404,7 @@ def same_entity(a: str, b: str, *, places: bool = True, language: str = "en") ->
         return True
     for short, long in ((a, b), (b, a)):
         words = long.split()
-        if _is_acronym(short) and len(words) >= 2 and _acronym_of(words).casefold() == _key(short):
+        if _is_acronym(short) and _spells_out(_key(short), words):
             return True
     if places and ka[:1] == kb[:1]:
         return bool(_entity_ids(a, places=True) & _entity_ids(b, places=True))
@@ -410,7 +419,7 @@ def _entity_matcher(a: str, language: str = "en"):
     sk = skeleton(a) if " " not in ka and len(ka) > 3 else None
     a_words = a.split()
     a_acronym = _key(a) if _is_acronym(a) else None
-    a_expands_to = _acronym_of(a_words).casefold() if len(a_words) >= 2 else None
+    a_expands = len(a_words) >= 2
 
     def matches(b: str) -> bool:
         kb = _key(b)
@@ -421,9 +430,9 @@ def _entity_matcher(a: str, language: str = "en"):
         if sk is not None and " " not in kb and skeleton(b) == sk and not ordinary_word_alternate(a, b, language) \
                 and not distinct_words(a, b, language):
             return True
-        if a_acronym is not None and " " in b.strip() and _acronym_of(b.split()).casefold() == a_acronym:
+        if a_acronym is not None and " " in b.strip() and _spells_out(a_acronym, b.split()):
             return True
-        return a_expands_to is not None and _is_acronym(b) and a_expands_to == kb
+        return a_expands and _is_acronym(b) and _spells_out(kb, a_words)
 
     return matches
 
@@ -825,6 +834,28 @@ class _Side:
             if "-" in n:
                 out.extend((k, p) for p in n.split("-") if p)
         return out
+
+
+def _join_spelled_out(side: _Side, other: _Side) -> _Side:
+    """Join names of `side` listed with "and" when together they spell out an
+    acronym of `other` (National Aeronautics and Space Administration / NASA):
+    one name, not two. Elsewhere "and" separates names ("Moscow and Kyiv")."""
+    acronyms = {_key(t.text) for t in other.tokens if _is_acronym(t.text)} \
+        - {_key(t.text) for t in side.tokens if _is_acronym(t.text)}
+    if not acronyms or len(side.names) < 2:
+        return side
+    names = list(side.names)
+    k = 0
+    while k + 1 < len(names):
+        a, b = names[k], names[k + 1]
+        words = [t.text for t in (*a.tokens, *b.tokens)]
+        if side.text[a.end:b.start].strip().casefold() in _LIST_JOINERS and a.modifier is None \
+                and any(_spells_out(acr, words) for acr in acronyms):
+            between = tuple(t for t in side.tokens if a.end <= t.start and t.end <= b.start)
+            names[k:k + 2] = [Name(side.text[a.start:b.end], (*a.tokens, *between, *b.tokens), a.core + b.core)]
+            continue
+        k += 1
+    return side if len(names) == len(side.names) else dataclasses.replace(side, names=tuple(names))
 
 
 def _word_matches(src_word: str, tgt: Token, tgt_norm: str, language: str, cross: bool) -> bool:
@@ -1250,6 +1281,7 @@ def check_bead_names(
     else:
         src = _Side.of(src_text, language, known | tgt_known | src_caps | tgt_caps, src_lower | tgt_lower)
         tgt = _Side.of(tgt_text, tgt_language, known | tgt_known | src_caps | tgt_caps, src_lower | tgt_lower)
+    src, tgt = _join_spelled_out(src, tgt), _join_spelled_out(tgt, src)
     ctx = _Side.of(context_text, tgt_language, tgt_known) if context_text else None
     src_ctx = _Side.of(src_context_text, language, known) if src_context_text else None
     flags: list[Flag] = []
@@ -1374,6 +1406,8 @@ def check_bead_names(
         if any(_locate(n, _Side(cand.text, tgt_language, tuple(tokenize(cand.text, tgt_language)), ()), cross)[0]
                for n in src.names):
             continue
+        if not _strong_name(cand, tgt_language):
+            continue
         flags.append(_name_flag(FlagKind.ADDED, "", cand.text, where))
 
     if numbers:
@@ -1381,6 +1415,27 @@ def check_bead_names(
                                    language=language, tgt_language=tgt_language,
                                    src_context_text=src_context_text))
     return flags
+
+
+# A single capitalised word more common than this as a lower-case word
+# (navy 4.6, wolf 4.4, risk 5.1) reads as a dictionary word written with a
+# capital; rarer ones (meiji 2.7, ngo 3.4) as names.
+DICTIONARY_WORD_ZIPF = 3.5
+
+
+def _strong_name(name: Name, language: str) -> bool:
+    """Whether a capitalised run is certainly a name, as an added name must be:
+    two independent translations differ in the descriptive words they
+    capitalise ("the Navy" for "the marines", "Wolf children" for "feral
+    children"), not in the places, people and bodies they mention. A name of
+    several words, a known country, body or city, or a word that is not a
+    dictionary word written mid-sentence is one."""
+    if len(name.core) >= 2:
+        return True
+    word = name.tokens[-1].text
+    if is_known_place(word) or _main_place_name(word):
+        return True
+    return not name.tokens[0].sentence_start and zipf(name.core[0], language) < DICTIONARY_WORD_ZIPF
 
 
 def _bracketed_abbreviation(name: Name, src: _Side) -> bool:
