@@ -1057,12 +1057,6 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
             and not (zipf(t.norm, language) >= 3.5 > max(zipf(w, language) for w in lost))
             for t in new_words):
         return FlagKind.VARIANT  # every new word is a respelling of a lost one (Dauden -> Dowden)
-    if new_words and lost and len(lost) < len(name.core) \
-            and all(zipf(w, language) < 2.0 and not is_known_place(w) for w in lost) \
-            and all(zipf(t.norm, language) >= 3.5 for t in new_words):
-        # the foreign words of a name put into the language, the rest kept
-        # (Krasnodar Krai / Krasnodar Territory, Rádio Svobodná Evropa / Radio Free Europe)
-        return FlagKind.VARIANT
     if len(new_words) == 1 and len(lost) == 1:
         new, old = new_words[0].norm, lost[0]
         common_new = zipf(new, language) >= 3.5 and zipf(old, language) < 3.5
@@ -1115,7 +1109,7 @@ def _unknown_respelling(original: str, found: str, language: str) -> bool:
     wa, wb = words(original), words(found)
     if not wa or len(wa) != len(wb) or _key(" ".join(wa)) == _key(" ".join(wb)):
         return False
-    if len(wa) == 1 and _clipped_date(_key(wa[0]), _key(wb[0]), language):
+    if len(wa) == 1 and _date_spelling(_key(wa[0]), _key(wb[0]), language):
         return True
     for x, y in zip(wa, wb):
         kx, ky = _key(x), _key(y)
@@ -1130,10 +1124,14 @@ def _unknown_respelling(original: str, found: str, language: str) -> bool:
     return True
 
 
-def _clipped_date(a: str, b: str, language: str) -> bool:
-    """A month or weekday and its usual clipping (September/Sept, Tue/Tuesday)."""
-    short, long = sorted((a, b), key=len)
+def _date_spelling(a: str, b: str, language: str) -> bool:
+    """A month or weekday and its usual clipping (September/Sept, Tue/Tuesday)
+    or its spelling in a neighbouring language (Novembre/November): a date,
+    which the number check compares, not a name."""
     dates = _word_set("month", language) | _word_set("weekday", language)
+    if (a in dates or b in dates) and transliterated(a, b):
+        return True
+    short, long = sorted((a, b), key=len)
     return len(short) >= 3 and long.startswith(short) and long in dates
 
 
@@ -1143,7 +1141,63 @@ def _change_kind(name: Name, counterpart: str, language: str, cross: bool = Fals
     kind = _classify_change(name, counterpart, language, cross)
     if kind is not FlagKind.COMMON_WORD and _unknown_respelling(name.text, counterpart, language):
         return None
+    if not cross and kind is not FlagKind.VARIANT and _description_reworded(name, counterpart, language):
+        return None
+    if not cross and kind is not FlagKind.COMMON_WORD and (
+            _words_translated(name, counterpart, language) or _short_expansion(name.text, counterpart)
+            or _short_expansion(counterpart, name.text)):
+        return None
     return kind
+
+
+def _word_diff(name: Name, counterpart: str, language: str) -> tuple[list[str], list[str], list[str]]:
+    """The name's words (titles, function words aside), those of them the
+    counterpart lacks, and the counterpart's words the name lacks; an
+    inflected or derived form, a respelling, counts as the same word."""
+    minor = _word_set("title", language) | _word_set("function", language) | CONNECTORS
+    old = [w for w in name.core_parts if w not in minor]
+    new = [t.norm for t in tokenize(counterpart, language) if t.norm not in minor]
+    lost = [w for w in old if not any(_word_renders(w, n, n, language, False) for n in new)]
+    added = [n for n in new if not any(_word_renders(w, n, n, language, False) for w in old)]
+    return old, lost, added
+
+
+def _words_translated(name: Name, counterpart: str, language: str) -> bool:
+    """The foreign words of a name put into the language, the rest kept
+    (Krasnodar Krai / Krasnodar Territory, Rádio Svobodná Evropa / Radio Free
+    Europe, Asociación Argentina de Polo / Argentine Polo Association): the
+    name as readers of the language know it, not a respelling."""
+    old, lost, added = _word_diff(name, counterpart, language)
+    return bool(added) and bool(lost) and len(lost) < len(old) \
+        and all(zipf(w, language) < 2.0 and not is_known_place(w) for w in lost) \
+        and all(zipf(w, language) >= 3.5 for w in added)
+
+
+def _short_expansion(short: str, long: str) -> bool:
+    """`long` writes out the first or the last words of the acronym `short`,
+    at least half its letters, the way a name is shortened (ISIS, Islamic
+    State [of Iraq and Syria]; EPL, [English] Premier League): the same
+    body named two ways. UNESCO is not the United Nations."""
+    letters = _acronym_letters(short.strip())
+    words = [w for w in long.split() if w.casefold() not in CONNECTORS]
+    if letters is None or len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return False
+    initials = "".join(w[0] for w in words)
+    return 2 * len(initials) >= len(letters) and (letters.startswith(initials) or letters.endswith(initials))
+
+
+def _description_reworded(name: Name, counterpart: str, language: str) -> bool:
+    """The words that make the name this name came through, and only its
+    descriptive words were said another way, in a different number of words
+    ("Arun Banner Police" / "Arun Banner Public Security Bureau"): two
+    translations of one body. A word swapped for one other word ("Stanford
+    University" / "Stanford College", "White House" / "White Home") is the
+    mark of a word-for-word substitution and stays a change."""
+    old, lost, added = _word_diff(name, counterpart, language)
+    distinctive = [w for w in old if zipf(w, language) < DICTIONARY_WORD_ZIPF]
+    return bool(lost) and bool(added) and len(lost) != len(added) and bool(distinctive) \
+        and not any(w in lost for w in distinctive) \
+        and all(zipf(w, language) >= DICTIONARY_WORD_ZIPF for w in lost + added)
 
 
 def _acronym_letters(word: str) -> str | None:
