@@ -1057,6 +1057,12 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
             and not (zipf(t.norm, language) >= 3.5 > max(zipf(w, language) for w in lost))
             for t in new_words):
         return FlagKind.VARIANT  # every new word is a respelling of a lost one (Dauden -> Dowden)
+    if new_words and lost and len(lost) < len(name.core) \
+            and all(zipf(w, language) < 2.0 and not is_known_place(w) for w in lost) \
+            and all(zipf(t.norm, language) >= 3.5 for t in new_words):
+        # dictionary words for the rare words of a name, the rest kept: a
+        # translation of those words (quiet: _words_translated) or a respelling
+        return FlagKind.VARIANT
     if len(new_words) == 1 and len(lost) == 1:
         new, old = new_words[0].norm, lost[0]
         common_new = zipf(new, language) >= 3.5 and zipf(old, language) < 3.5
@@ -1166,11 +1172,21 @@ def _words_translated(name: Name, counterpart: str, language: str) -> bool:
     """The foreign words of a name put into the language, the rest kept
     (Krasnodar Krai / Krasnodar Territory, Rádio Svobodná Evropa / Radio Free
     Europe, Asociación Argentina de Polo / Argentine Polo Association): the
-    name as readers of the language know it, not a respelling."""
+    name as readers of the language know it, not a respelling. A dictionary
+    word that looks like the lost word (Pifer -> Pipe, Ushakov -> Usher) is
+    the name misread as a word, not translated."""
     old, lost, added = _word_diff(name, counterpart, language)
     return bool(added) and bool(lost) and len(lost) < len(old) \
-        and all(zipf(w, language) < 2.0 and not is_known_place(w) for w in lost) \
-        and all(zipf(w, language) >= 3.5 for w in added)
+        and all(zipf(w, language) < ESTABLISHED_ZIPF and not is_known_place(w) for w in lost) \
+        and all(zipf(w, language) >= 3.5 for w in added) \
+        and not any(_looks_like(w, n) and not is_known_place(n) for w in lost for n in added)
+
+
+def _looks_like(a: str, b: str) -> bool:
+    """Two words a reader could take for one another: the same first two
+    letters, or half their letters in common order."""
+    ka, kb = _key(a), _key(b)
+    return ka[:2] == kb[:2] or difflib.SequenceMatcher(a=ka, b=kb).ratio() >= 0.5
 
 
 def _short_expansion(short: str, long: str) -> bool:
@@ -1348,6 +1364,11 @@ def check_bead_names(
     for name in src.names:
         earlier = rendered.setdefault(name.core, set())
         used, missing = _locate(name, tgt, cross, taken=frozenset(earlier), src_text=src_text)
+        if missing and used & accounted:
+            # a word two names share ("Radio Free Europe/Radio Liberty"): each takes its own occurrence
+            alt = _locate(name, tgt, cross, taken=frozenset(earlier | accounted), src_text=src_text)
+            if alt[0] and len(alt[1]) <= len(missing):
+                used, missing = alt
         if missing and earlier and not _locate(name, tgt, cross, src_text=src_text)[1]:
             repeats.add(name.start)  # a repeated name the translation says once: changed if replaced, else fine
         earlier |= used
