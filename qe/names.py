@@ -569,7 +569,9 @@ def _evidence(tok: Token, language: str, known: frozenset[str], lower: frozenset
     if z < 3.7 and not (language == "en" and _DERIVED.search(norm) and z > 1.5) \
             and not _inflected_common(norm, language):
         return True
-    if z < 5.5 and _key(word) in _place_variants():
+    # a city's name ("Paris hopes"); an alternate name of one only when the
+    # word is not also an everyday word (geonames lists "Due" among them)
+    if z < 5.5 and _key(word) in _place_variants() and (z < 4.5 or _main_place_name(word)):
         return True
     possessive = normalise(word) != word.casefold().strip(".")
     return possessive and z < 5.0

@@ -171,6 +171,12 @@ NAME_CASES = [
      "The bill is being debated in the Chamber of Deputies.", "en", "en", [(A, "", "Chamber of Deputies")]),
     ("en-added-rare-word", "The museum shows artefacts from the era.", "The museum shows artefacts from the Meiji era.",
      "en", "en", [(A, "", "Meiji")]),
+    # a first word that is an everyday word is no name for being a city's
+    # alternate name in geonames ("Due"); a city's main name is one
+    ("en-first-word-place-alternate", "Due to the storm, Andanar was tested on Monday.",
+     "Because of the storm, Andanar was tested on Monday.", "en", "en", []),
+    ("en-first-word-city", "Paris hopes for a deal this week.", "London hopes for a deal this week.", "en", "en",
+     [(C, "Paris", "London")]),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
@@ -196,6 +202,11 @@ NAME_CASES = [
      "Enligt Radio Fria Europa/Radio Frihet var protesten mindre.", "sv", "sv", []),
     ("sv-surname-misread", "Hon träffade Steven Pifer i Washington.", "Hon träffade Steven Pipa i Washington.",
      "sv", "sv", [((V, C, CW), "Steven Pifer", "Steven Pipa")]),
+    ("sv-first-word-place-alternate", "Minska utsläppen, sa Andersson i går.", "Sänk utsläppen, sa Andersson i går.",
+     "sv", "sv", []),
+    ("sv-first-word-place-alternate-2", "Media rapporterade om Andersson i går.",
+     "Tidningarna rapporterade om Andersson i går.", "sv", "sv", []),
+    ("sv-first-word-city", "Malmö hoppas på en affär.", "Lund hoppas på en affär.", "sv", "sv", [(C, "Malmö", "Lund")]),
     ("sv-added-first-word", "Marinen har skyddat Ryssland i 300 år, sa Putin.",
      "Flottan har skyddat Ryssland i 300 år, sa Putin.", "sv", "sv", []),
     ("sv-added-body", "Lagen debatteras av ledamöterna.", "Lagen debatteras i Europaparlamentet.", "sv", "sv",
