@@ -1153,9 +1153,17 @@ def _change_kind(name: Name, counterpart: str, language: str, cross: bool = Fals
         return None
     if not cross and kind is not FlagKind.COMMON_WORD and (
             _words_translated(name, counterpart, language) or _short_expansion(name.text, counterpart)
-            or _short_expansion(counterpart, name.text)):
+            or _short_expansion(counterpart, name.text) or _clipped_name(name.text, counterpart)
+            or _clipped_name(counterpart, name.text)):
         return None
     return kind
+
+
+def _clipped_name(short: str, long: str) -> bool:
+    """A name written in full in one text and cut to its first letters in the
+    other (Rz, Rzeczpospolita): one name. Places are not clipped in prose, so
+    Ed is no form of Edinburgh."""
+    return _clipped(short, long) and not is_known_place(long) and _key(long) not in _place_variants()
 
 
 def _word_diff(name: Name, counterpart: str, language: str) -> tuple[list[str], list[str], list[str]]:
@@ -1240,6 +1248,11 @@ def _abbreviates(short: str, long: str) -> bool:
             return True
         common = difflib.SequenceMatcher(a=letters, b=initials).find_longest_match(0, len(letters), 0, len(initials))
         return common.size >= 2
+    return _clipped(short, long)
+
+
+def _clipped(short: str, long: str) -> bool:
+    """A name cut to its first letters (Rz for Rzeczpospolita)."""
     s, lg = normalise(short), normalise(long)
     return " " not in s and " " not in lg and 2 <= len(s) <= 4 and len(lg) >= 2 * len(s) and lg.startswith(s) \
         and short[:1].isupper()

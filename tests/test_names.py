@@ -107,6 +107,12 @@ NAME_CASES = [
      [((V, C, CW), "Steven Pifer", "Steven Pipe")]),
     ("en-surname-misread-2", "He met Peter Slezkine in Washington.", "He met Peter Sleeping in Washington.",
      "en", "en", [((V, C, CW), "Peter Slezkine", "Peter Sleeping")]),
+    # a name cut to its first letters is the same name; places are not clipped
+    ("en-clipped-name", "As noted by Rz, the budget is virtual.", "As Rzeczpospolita notes, the budget is virtual.",
+     "en", "en", []),
+    ("en-clipped-other-name", "As noted by Rz, the budget is virtual.", "As Reuters notes, the budget is virtual.",
+     "en", "en", [(C, "Rz", "Reuters")]),
+    ("en-clipped-place", "He met Ed in Paris.", "He met Edinburgh in Paris.", "en", "en", [((V, C), "Ed", "Edinburgh")]),
     # a month spelled as in a neighbouring language is a date, not a name
     ("en-month-spelling", "He has been mayor since Novembre 2014.", "He has been mayor since November 2014.",
      "en", "en", []),
@@ -207,6 +213,9 @@ NAME_CASES = [
     ("sv-first-word-place-alternate-2", "Media rapporterade om Andersson i går.",
      "Tidningarna rapporterade om Andersson i går.", "sv", "sv", []),
     ("sv-first-word-city", "Malmö hoppas på en affär.", "Lund hoppas på en affär.", "sv", "sv", [(C, "Malmö", "Lund")]),
+    ("sv-clipped-name", "Enligt Rz är budgeten virtuell.", "Enligt Rzeczpospolita är budgeten virtuell.", "sv", "sv", []),
+    ("sv-clipped-other-name", "Enligt Rz är budgeten virtuell.", "Enligt Reuters är budgeten virtuell.", "sv", "sv",
+     [(C, "Rz", "Reuters")]),
     ("sv-added-first-word", "Marinen har skyddat Ryssland i 300 år, sa Putin.",
      "Flottan har skyddat Ryssland i 300 år, sa Putin.", "sv", "sv", []),
     ("sv-added-body", "Lagen debatteras av ledamöterna.", "Lagen debatteras i Europaparlamentet.", "sv", "sv",
