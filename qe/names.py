@@ -469,9 +469,24 @@ def legit_equivalent(a: str, b: str) -> bool:
     if _key(a) == _key(b) and a != b and is_respelling(a, b):
         return False
     ka, kb = _key(a), _key(b)
-    if _inflected(ka, kb) or _inflected(kb, ka):
+    if _inflected(ka, kb) or _inflected(kb, ka) or exonym(a, b):
         return True
     return same_entity(a, b, places=False) and not is_respelling(a, b)
+
+
+def exonym(a: str, b: str, language: str = "en") -> bool:
+    """Two different words for one place, both known to the gazetteers
+    (Naples/Napoli, Munich/München, Florence/Firenze): the language's own name
+    and the local one, a legitimate rendering. A respelling of one word, the
+    same consonants in the same order (Kyiv/Kiev, Odesa/Odessa), is a choice
+    of spelling and stays a variant; an ordinary word standing for the place
+    (Lyon/Lion) is neither."""
+    ka, kb = _key(a), _key(b)
+    if ka == kb or _consonants(ka.replace(" ", "")) == _consonants(kb.replace(" ", "")):
+        return False
+    if ordinary_word_alternate(a, b, language) or ordinary_word_alternate(b, a, language):
+        return False
+    return bool(_entity_ids(a, places=True) & _entity_ids(b, places=True))
 
 
 def _inner_caps(word: str) -> bool:
@@ -1606,7 +1621,8 @@ def _respelled(name: Name, tgt: _Side, used: set[int], flags: list[Flag], where:
             mine = t.text.split("'")[0].split("’")[0].split(":")[0]
             if mine == other or t.norm in CONNECTORS:
                 continue
-            if is_respelling(mine, other) and (same_entity(mine, other) or mine.casefold() == other.casefold()):
+            if is_respelling(mine, other) and (same_entity(mine, other) or mine.casefold() == other.casefold()) \
+                    and not exonym(mine, other, tgt.language):
                 flags.append(_name_flag(FlagKind.VARIANT, name.text, other, where))
                 return
 

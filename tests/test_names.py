@@ -145,8 +145,13 @@ NAME_CASES = [
     # the translation's language is no variant: the reader sees the word
     ("en-ordinary-word-alternate", "Mayor Anne Hidalgo met officials from Lyon and Marseille on Friday.",
      "Mayor Anne Hidalgo met officials from Lion and Marseille on Friday.", "en", "en", [(CW, "Lyon", "Lion")]),
+    # an exonym, another word for the same city, is a legitimate rendering;
+    # the same word respelled (Kyiv/Kiev) stays a variant
     ("en-main-name-not-ordinary", "The team flew to Nizza on Monday.", "The team flew to Nice on Monday.",
-     "en", "en", [(V, "Nizza", "Nice")]),
+     "en", "en", []),
+    ("en-exonym", "He lives in Naples now.", "He lives in Napoli now.", "en", "en", []),
+    ("en-exonym-2", "He lives in Munich now.", "He lives in München now.", "en", "en", []),
+    ("en-exonym-other-city", "He lives in Naples now.", "He lives in Nantes now.", "en", "en", [(C, "Naples", "Nantes")]),
     # two renderings of one name that no table knows: the same consonants, vowels and doublings aside
     ("en-transliteration", "Police arrested Artjom Suvorov in Runnels.", "Police arrested Artem Suvorov in Runalls.",
      "en", "en", []),
@@ -216,6 +221,10 @@ NAME_CASES = [
     ("sv-clipped-name", "Enligt Rz är budgeten virtuell.", "Enligt Rzeczpospolita är budgeten virtuell.", "sv", "sv", []),
     ("sv-clipped-other-name", "Enligt Rz är budgeten virtuell.", "Enligt Reuters är budgeten virtuell.", "sv", "sv",
      [(C, "Rz", "Reuters")]),
+    ("sv-exonym", "Han bor i Florens nu.", "Han bor i Firenze nu.", "sv", "sv", []),
+    ("sv-exonym-2", "Han bor i München nu.", "Han bor i Munich nu.", "sv", "sv", []),
+    ("sv-respelling", "Han bor i Kyiv nu.", "Han bor i Kiev nu.", "sv", "sv", [(V, "Kyiv", "Kiev")]),
+    ("sv-exonym-other-city", "Han bor i Florens nu.", "Han bor i Nantes nu.", "sv", "sv", [(C, "Florens", "Nantes")]),
     ("sv-added-first-word", "Marinen har skyddat Ryssland i 300 år, sa Putin.",
      "Flottan har skyddat Ryssland i 300 år, sa Putin.", "sv", "sv", []),
     ("sv-added-body", "Lagen debatteras av ledamöterna.", "Lagen debatteras i Europaparlamentet.", "sv", "sv",
