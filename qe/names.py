@@ -13,9 +13,16 @@ ones that did not come through:
 
 Legitimate equivalents are not flagged: inflected and possessive forms
 (Putin's, Rysslands, USA:s), derived adjectives (Ukraine/Ukrainian), equivalent
-country forms (US/United States), acronyms of the name (EU/European Union), and,
-when the translation is in another language, exonyms and transliterations
-(Moskva/Moscow, Zelenskyj/Zelenskyy).
+country forms (US/United States), acronyms of the name in any order of the
+initials (EU/European Union, CEP/Provisional Electoral Council) or of its first
+or last words (ISIS/Islamic State), clipped names (Rz/Rzeczpospolita), exonyms
+that are other words for a city (Naples/Napoli; a respelling such as Kiev for
+Kyiv stays a variant), a name's foreign words put into the language (Krasnodar
+Krai/Krasnodar Territory), its descriptive words said in a different number of
+words (Arun Banner Police/Arun Banner Public Security Bureau), and, when the
+translation is in another language, exonyms and transliterations
+(Moskva/Moscow, Zelenskyj/Zelenskyy). An added name must be a strong one: of
+several words, a known place or body, or no dictionary word.
 
 Signals, none recognising any particular text:
 - capitalisation: runs of capitalised words, with connectors ("of", "for") and
