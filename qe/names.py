@@ -1503,7 +1503,8 @@ def check_bead_names(
             kind = _change_kind(name, cand.text, tgt_language, cross)
             if kind is not None:
                 flags.append(_name_flag(kind, name.text, cand.text, where))
-        elif not _demonym_or_date(name, language) and not _bracketed_abbreviation(name, src):
+        elif not _demonym_or_date(name, language) and not _bracketed_abbreviation(name, src) \
+                and not _unit_of_kept_number(name, src, tgt):
             # ("the Europeans", "on Monday": rewordings, not lost names)
             flags.append(_name_flag(FlagKind.MISSING, name.text, None, where))
 
@@ -1548,6 +1549,20 @@ def _strong_name(name: Name, language: str) -> bool:
     if is_known_place(word) or _main_place_name(word):
         return True
     return not name.tokens[0].sentence_start and zipf(name.core[0], language) < DICTIONARY_WORD_ZIPF
+
+
+def _unit_of_kept_number(name: Name, src: _Side, tgt: _Side) -> bool:
+    """A short capitalised word right before a number is its unit or currency
+    ("Nu 150", "PLN 103"); when the translation has the number, it has said
+    the unit in its own words ("150 ngultrums"), and the number check compares
+    the values."""
+    if len(name.tokens) != 1 or len(name.text) > 3:
+        return False
+    m = re.match(r"\s*(\d[\d.,]*)", src.text[name.end:])
+    if m is None:
+        return False
+    values = {q.value for q in find_quantities(tgt.text, tgt.language)}
+    return any(_same_value(q.value, v) for q in find_quantities(m.group(1), src.language) for v in values)
 
 
 def _bracketed_abbreviation(name: Name, src: _Side) -> bool:
