@@ -43,12 +43,12 @@ Signals, none recognising any particular text:
 from __future__ import annotations
 
 import collections
+import dataclasses
 import difflib
 import functools
 import os
 import re
 import unicodedata
-import dataclasses
 from dataclasses import dataclass
 from importlib import resources
 from typing import Iterable, Sequence
