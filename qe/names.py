@@ -13,9 +13,16 @@ ones that did not come through:
 
 Legitimate equivalents are not flagged: inflected and possessive forms
 (Putin's, Rysslands, USA:s), derived adjectives (Ukraine/Ukrainian), equivalent
-country forms (US/United States), acronyms of the name (EU/European Union), and,
-when the translation is in another language, exonyms and transliterations
-(Moskva/Moscow, Zelenskyj/Zelenskyy).
+country forms (US/United States), acronyms of the name in any order of the
+initials (EU/European Union, CEP/Provisional Electoral Council) or of its first
+or last words (ISIS/Islamic State), clipped names (Rz/Rzeczpospolita), exonyms
+that are other words for a city (Naples/Napoli; a respelling such as Kiev for
+Kyiv stays a variant), a name's foreign words put into the language (Krasnodar
+Krai/Krasnodar Territory), its descriptive words said in a different number of
+words (Arun Banner Police/Arun Banner Public Security Bureau), and, when the
+translation is in another language, exonyms and transliterations
+(Moskva/Moscow, Zelenskyj/Zelenskyy). An added name must be a strong one: of
+several words, a known place or body, or no dictionary word.
 
 Signals, none recognising any particular text:
 - capitalisation: runs of capitalised words, with connectors ("of", "for") and
@@ -36,6 +43,7 @@ Signals, none recognising any particular text:
 from __future__ import annotations
 
 import collections
+import dataclasses
 import difflib
 import functools
 import os
@@ -377,6 +385,14 @@ def _acronym_of(words: Sequence[str]) -> str:
     return "".join(w[0] for w in words if w and w.casefold() not in CONNECTORS)
 
 
+def _spells_out(acronym: str, words: Sequence[str]) -> bool:
+    """`words` expand the acronym (its key): their initials are its letters,
+    in its order (NASA) or in another (CEP for Conseil Electoral Provisoire,
+    written out in English as Provisional Electoral Council)."""
+    initials = _acronym_of(words).casefold()
+    return len(words) >= 2 and len(initials) == len(acronym) and sorted(initials) == sorted(acronym)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def same_entity(a: str, b: str, *, places: bool = True, language: str = "en") -> bool:
     """True when two spellings may name the same thing: the same key, a shared
@@ -395,7 +411,7 @@ def same_entity(a: str, b: str, *, places: bool = True, language: str = "en") ->
         return True
     for short, long in ((a, b), (b, a)):
         words = long.split()
-        if _is_acronym(short) and len(words) >= 2 and _acronym_of(words).casefold() == _key(short):
+        if _is_acronym(short) and _spells_out(_key(short), words):
             return True
     if places and ka[:1] == kb[:1]:
         return bool(_entity_ids(a, places=True) & _entity_ids(b, places=True))
@@ -410,7 +426,7 @@ def _entity_matcher(a: str, language: str = "en"):
     sk = skeleton(a) if " " not in ka and len(ka) > 3 else None
     a_words = a.split()
     a_acronym = _key(a) if _is_acronym(a) else None
-    a_expands_to = _acronym_of(a_words).casefold() if len(a_words) >= 2 else None
+    a_expands = len(a_words) >= 2
 
     def matches(b: str) -> bool:
         kb = _key(b)
@@ -421,9 +437,9 @@ def _entity_matcher(a: str, language: str = "en"):
         if sk is not None and " " not in kb and skeleton(b) == sk and not ordinary_word_alternate(a, b, language) \
                 and not distinct_words(a, b, language):
             return True
-        if a_acronym is not None and " " in b.strip() and _acronym_of(b.split()).casefold() == a_acronym:
+        if a_acronym is not None and " " in b.strip() and _spells_out(a_acronym, b.split()):
             return True
-        return a_expands_to is not None and _is_acronym(b) and a_expands_to == kb
+        return a_expands and _is_acronym(b) and _spells_out(kb, a_words)
 
     return matches
 
@@ -460,9 +476,24 @@ def legit_equivalent(a: str, b: str) -> bool:
     if _key(a) == _key(b) and a != b and is_respelling(a, b):
         return False
     ka, kb = _key(a), _key(b)
-    if _inflected(ka, kb) or _inflected(kb, ka):
+    if _inflected(ka, kb) or _inflected(kb, ka) or exonym(a, b):
         return True
     return same_entity(a, b, places=False) and not is_respelling(a, b)
+
+
+def exonym(a: str, b: str, language: str = "en") -> bool:
+    """Two different words for one place, both known to the gazetteers
+    (Naples/Napoli, Munich/München, Florence/Firenze): the language's own name
+    and the local one, a legitimate rendering. A respelling of one word, the
+    same consonants in the same order (Kyiv/Kiev, Odesa/Odessa), is a choice
+    of spelling and stays a variant; an ordinary word standing for the place
+    (Lyon/Lion) is neither."""
+    ka, kb = _key(a), _key(b)
+    if ka == kb or _consonants(ka.replace(" ", "")) == _consonants(kb.replace(" ", "")):
+        return False
+    if ordinary_word_alternate(a, b, language) or ordinary_word_alternate(b, a, language):
+        return False
+    return bool(_entity_ids(a, places=True) & _entity_ids(b, places=True))
 
 
 def _inner_caps(word: str) -> bool:
@@ -560,7 +591,9 @@ def _evidence(tok: Token, language: str, known: frozenset[str], lower: frozenset
     if z < 3.7 and not (language == "en" and _DERIVED.search(norm) and z > 1.5) \
             and not _inflected_common(norm, language):
         return True
-    if z < 5.5 and _key(word) in _place_variants():
+    # a city's name ("Paris hopes"); an alternate name of one only when the
+    # word is not also an everyday word (geonames lists "Due" among them)
+    if z < 5.5 and _key(word) in _place_variants() and (z < 4.5 or _main_place_name(word)):
         return True
     possessive = normalise(word) != word.casefold().strip(".")
     return possessive and z < 5.0
@@ -827,6 +860,28 @@ class _Side:
         return out
 
 
+def _join_spelled_out(side: _Side, other: _Side) -> _Side:
+    """Join names of `side` listed with "and" when together they spell out an
+    acronym of `other` (National Aeronautics and Space Administration / NASA):
+    one name, not two. Elsewhere "and" separates names ("Moscow and Kyiv")."""
+    acronyms = {_key(t.text) for t in other.tokens if _is_acronym(t.text)} \
+        - {_key(t.text) for t in side.tokens if _is_acronym(t.text)}
+    if not acronyms or len(side.names) < 2:
+        return side
+    names = list(side.names)
+    k = 0
+    while k + 1 < len(names):
+        a, b = names[k], names[k + 1]
+        words = [t.text for t in (*a.tokens, *b.tokens)]
+        if side.text[a.end:b.start].strip().casefold() in _LIST_JOINERS and a.modifier is None \
+                and any(_spells_out(acr, words) for acr in acronyms):
+            between = tuple(t for t in side.tokens if a.end <= t.start and t.end <= b.start)
+            names[k:k + 2] = [Name(side.text[a.start:b.end], (*a.tokens, *between, *b.tokens), a.core + b.core)]
+            continue
+        k += 1
+    return side if len(names) == len(side.names) else dataclasses.replace(side, names=tuple(names))
+
+
 def _word_matches(src_word: str, tgt: Token, tgt_norm: str, language: str, cross: bool) -> bool:
     """Whether a translation word renders one word of a name."""
     return _word_renders(src_word, tgt.text, tgt_norm, language, cross)
@@ -1029,8 +1084,8 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
     if new_words and lost and len(lost) < len(name.core) \
             and all(zipf(w, language) < 2.0 and not is_known_place(w) for w in lost) \
             and all(zipf(t.norm, language) >= 3.5 for t in new_words):
-        # the foreign words of a name put into the language, the rest kept
-        # (Krasnodar Krai / Krasnodar Territory, Rádio Svobodná Evropa / Radio Free Europe)
+        # dictionary words for the rare words of a name, the rest kept: a
+        # translation of those words (quiet: _words_translated) or a respelling
         return FlagKind.VARIANT
     if len(new_words) == 1 and len(lost) == 1:
         new, old = new_words[0].norm, lost[0]
@@ -1084,7 +1139,7 @@ def _unknown_respelling(original: str, found: str, language: str) -> bool:
     wa, wb = words(original), words(found)
     if not wa or len(wa) != len(wb) or _key(" ".join(wa)) == _key(" ".join(wb)):
         return False
-    if len(wa) == 1 and _clipped_date(_key(wa[0]), _key(wb[0]), language):
+    if len(wa) == 1 and _date_spelling(_key(wa[0]), _key(wb[0]), language):
         return True
     for x, y in zip(wa, wb):
         kx, ky = _key(x), _key(y)
@@ -1099,10 +1154,14 @@ def _unknown_respelling(original: str, found: str, language: str) -> bool:
     return True
 
 
-def _clipped_date(a: str, b: str, language: str) -> bool:
-    """A month or weekday and its usual clipping (September/Sept, Tue/Tuesday)."""
-    short, long = sorted((a, b), key=len)
+def _date_spelling(a: str, b: str, language: str) -> bool:
+    """A month or weekday and its usual clipping (September/Sept, Tue/Tuesday)
+    or its spelling in a neighbouring language (Novembre/November): a date,
+    which the number check compares, not a name."""
     dates = _word_set("month", language) | _word_set("weekday", language)
+    if (a in dates or b in dates) and transliterated(a, b):
+        return True
+    short, long = sorted((a, b), key=len)
     return len(short) >= 3 and long.startswith(short) and long in dates
 
 
@@ -1112,7 +1171,81 @@ def _change_kind(name: Name, counterpart: str, language: str, cross: bool = Fals
     kind = _classify_change(name, counterpart, language, cross)
     if kind is not FlagKind.COMMON_WORD and _unknown_respelling(name.text, counterpart, language):
         return None
+    if not cross and kind is not FlagKind.VARIANT and _description_reworded(name, counterpart, language):
+        return None
+    if not cross and kind is not FlagKind.COMMON_WORD and (
+            _words_translated(name, counterpart, language) or _short_expansion(name.text, counterpart)
+            or _short_expansion(counterpart, name.text) or _clipped_name(name.text, counterpart)
+            or _clipped_name(counterpart, name.text)):
+        return None
     return kind
+
+
+def _clipped_name(short: str, long: str) -> bool:
+    """A name written in full in one text and cut to its first letters in the
+    other (Rz, Rzeczpospolita): one name. Places are not clipped in prose, so
+    Ed is no form of Edinburgh."""
+    return _clipped(short, long) and not is_known_place(long) and _key(long) not in _place_variants()
+
+
+def _word_diff(name: Name, counterpart: str, language: str) -> tuple[list[str], list[str], list[str]]:
+    """The name's words (titles, function words aside), those of them the
+    counterpart lacks, and the counterpart's words the name lacks; an
+    inflected or derived form, a respelling, counts as the same word."""
+    minor = _word_set("title", language) | _word_set("function", language) | CONNECTORS
+    old = [w for w in name.core_parts if w not in minor]
+    new = [t.norm for t in tokenize(counterpart, language) if t.norm not in minor]
+    lost = [w for w in old if not any(_word_renders(w, n, n, language, False) for n in new)]
+    added = [n for n in new if not any(_word_renders(w, n, n, language, False) for w in old)]
+    return old, lost, added
+
+
+def _words_translated(name: Name, counterpart: str, language: str) -> bool:
+    """The foreign words of a name put into the language, the rest kept
+    (Krasnodar Krai / Krasnodar Territory, Rádio Svobodná Evropa / Radio Free
+    Europe, Asociación Argentina de Polo / Argentine Polo Association): the
+    name as readers of the language know it, not a respelling. A dictionary
+    word that looks like the lost word (Pifer -> Pipe, Ushakov -> Usher) is
+    the name misread as a word, not translated."""
+    old, lost, added = _word_diff(name, counterpart, language)
+    return bool(added) and bool(lost) and len(lost) < len(old) \
+        and all(zipf(w, language) < ESTABLISHED_ZIPF and not is_known_place(w) for w in lost) \
+        and all(zipf(w, language) >= 3.5 for w in added) \
+        and not any(_looks_like(w, n) and not is_known_place(n) for w in lost for n in added)
+
+
+def _looks_like(a: str, b: str) -> bool:
+    """Two words a reader could take for one another: the same first two
+    letters, or half their letters in common order."""
+    ka, kb = _key(a), _key(b)
+    return ka[:2] == kb[:2] or difflib.SequenceMatcher(a=ka, b=kb).ratio() >= 0.5
+
+
+def _short_expansion(short: str, long: str) -> bool:
+    """`long` writes out the first or the last words of the acronym `short`,
+    at least half its letters, the way a name is shortened (ISIS, Islamic
+    State [of Iraq and Syria]; EPL, [English] Premier League): the same
+    body named two ways. UNESCO is not the United Nations."""
+    letters = _acronym_letters(short.strip())
+    words = [w for w in long.split() if w.casefold() not in CONNECTORS]
+    if letters is None or len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return False
+    initials = "".join(w[0] for w in words)
+    return 2 * len(initials) >= len(letters) and (letters.startswith(initials) or letters.endswith(initials))
+
+
+def _description_reworded(name: Name, counterpart: str, language: str) -> bool:
+    """The words that make the name this name came through, and only its
+    descriptive words were said another way, in a different number of words
+    ("Arun Banner Police" / "Arun Banner Public Security Bureau"): two
+    translations of one body. A word swapped for one other word ("Stanford
+    University" / "Stanford College", "White House" / "White Home") is the
+    mark of a word-for-word substitution and stays a change."""
+    old, lost, added = _word_diff(name, counterpart, language)
+    distinctive = [w for w in old if zipf(w, language) < DICTIONARY_WORD_ZIPF]
+    return bool(lost) and bool(added) and len(lost) != len(added) and bool(distinctive) \
+        and not any(w in lost for w in distinctive) \
+        and all(zipf(w, language) >= DICTIONARY_WORD_ZIPF for w in lost + added)
 
 
 def _acronym_letters(word: str) -> str | None:
@@ -1137,6 +1270,11 @@ def _abbreviates(short: str, long: str) -> bool:
             return True
         common = difflib.SequenceMatcher(a=letters, b=initials).find_longest_match(0, len(letters), 0, len(initials))
         return common.size >= 2
+    return _clipped(short, long)
+
+
+def _clipped(short: str, long: str) -> bool:
+    """A name cut to its first letters (Rz for Rzeczpospolita)."""
     s, lg = normalise(short), normalise(long)
     return " " not in s and " " not in lg and 2 <= len(s) <= 4 and len(lg) >= 2 * len(s) and lg.startswith(s) \
         and short[:1].isupper()
@@ -1250,6 +1388,7 @@ def check_bead_names(
     else:
         src = _Side.of(src_text, language, known | tgt_known | src_caps | tgt_caps, src_lower | tgt_lower)
         tgt = _Side.of(tgt_text, tgt_language, known | tgt_known | src_caps | tgt_caps, src_lower | tgt_lower)
+    src, tgt = _join_spelled_out(src, tgt), _join_spelled_out(tgt, src)
     ctx = _Side.of(context_text, tgt_language, tgt_known) if context_text else None
     src_ctx = _Side.of(src_context_text, language, known) if src_context_text else None
     flags: list[Flag] = []
@@ -1262,6 +1401,11 @@ def check_bead_names(
     for name in src.names:
         earlier = rendered.setdefault(name.core, set())
         used, missing = _locate(name, tgt, cross, taken=frozenset(earlier), src_text=src_text)
+        if missing and used & accounted:
+            # a word two names share ("Radio Free Europe/Radio Liberty"): each takes its own occurrence
+            alt = _locate(name, tgt, cross, taken=frozenset(earlier | accounted), src_text=src_text)
+            if alt[0] and len(alt[1]) <= len(missing):
+                used, missing = alt
         if missing and earlier and not _locate(name, tgt, cross, src_text=src_text)[1]:
             repeats.add(name.start)  # a repeated name the translation says once: changed if replaced, else fine
         earlier |= used
@@ -1359,7 +1503,8 @@ def check_bead_names(
             kind = _change_kind(name, cand.text, tgt_language, cross)
             if kind is not None:
                 flags.append(_name_flag(kind, name.text, cand.text, where))
-        elif not _demonym_or_date(name, language) and not _bracketed_abbreviation(name, src):
+        elif not _demonym_or_date(name, language) and not _bracketed_abbreviation(name, src) \
+                and not _unit_of_kept_number(name, src, tgt):
             # ("the Europeans", "on Monday": rewordings, not lost names)
             flags.append(_name_flag(FlagKind.MISSING, name.text, None, where))
 
@@ -1374,6 +1519,8 @@ def check_bead_names(
         if any(_locate(n, _Side(cand.text, tgt_language, tuple(tokenize(cand.text, tgt_language)), ()), cross)[0]
                for n in src.names):
             continue
+        if not _strong_name(cand, tgt_language):
+            continue
         flags.append(_name_flag(FlagKind.ADDED, "", cand.text, where))
 
     if numbers:
@@ -1381,6 +1528,41 @@ def check_bead_names(
                                    language=language, tgt_language=tgt_language,
                                    src_context_text=src_context_text))
     return flags
+
+
+# A single capitalised word more common than this as a lower-case word
+# (navy 4.6, wolf 4.4, risk 5.1) reads as a dictionary word written with a
+# capital; rarer ones (meiji 2.7, ngo 3.4) as names.
+DICTIONARY_WORD_ZIPF = 3.5
+
+
+def _strong_name(name: Name, language: str) -> bool:
+    """Whether a capitalised run is certainly a name, as an added name must be:
+    two independent translations differ in the descriptive words they
+    capitalise ("the Navy" for "the marines", "Wolf children" for "feral
+    children"), not in the places, people and bodies they mention. A name of
+    several words, a known country, body or city, or a word that is not a
+    dictionary word written mid-sentence is one."""
+    if len(name.core) >= 2:
+        return True
+    word = name.tokens[-1].text
+    if is_known_place(word) or _main_place_name(word):
+        return True
+    return not name.tokens[0].sentence_start and zipf(name.core[0], language) < DICTIONARY_WORD_ZIPF
+
+
+def _unit_of_kept_number(name: Name, src: _Side, tgt: _Side) -> bool:
+    """A short capitalised word right before a number is its unit or currency
+    ("Nu 150", "PLN 103"); when the translation has the number, it has said
+    the unit in its own words ("150 ngultrums"), and the number check compares
+    the values."""
+    if len(name.tokens) != 1 or len(name.text) > 3:
+        return False
+    m = re.match(r"\s*(\d[\d.,]*)", src.text[name.end:])
+    if m is None:
+        return False
+    values = {q.value for q in find_quantities(tgt.text, tgt.language)}
+    return any(_same_value(q.value, v) for q in find_quantities(m.group(1), src.language) for v in values)
 
 
 def _bracketed_abbreviation(name: Name, src: _Side) -> bool:
@@ -1461,7 +1643,8 @@ def _respelled(name: Name, tgt: _Side, used: set[int], flags: list[Flag], where:
             mine = t.text.split("'")[0].split("’")[0].split(":")[0]
             if mine == other or t.norm in CONNECTORS:
                 continue
-            if is_respelling(mine, other) and (same_entity(mine, other) or mine.casefold() == other.casefold()):
+            if is_respelling(mine, other) and (same_entity(mine, other) or mine.casefold() == other.casefold()) \
+                    and not exonym(mine, other, tgt.language):
                 flags.append(_name_flag(FlagKind.VARIANT, name.text, other, where))
                 return
 
