@@ -16,13 +16,20 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import sys
 import time
 import tracemalloc
 from pathlib import Path
 
-import numpy as np
+# One BLAS thread, set before numpy loads: with two, the small matrix products of
+# short documents ran partly in parallel on an idle core while long ones did
+# not, so the wall-clock ratio measured the machine's other jobs rather than
+# the aligner's growth.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

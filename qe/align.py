@@ -452,19 +452,24 @@ def _skip_cost(p: _Problem, one_to_one: list[float], points: list[tuple[int, int
     return max(skip, 0.5 * reference)
 
 
-def _approximate_path(src: SideRuns, tgt: SideRuns, settings: AlignSettings) -> list[tuple[int, int]]:
-    """Coarse-to-fine first pass: a path of (i, j) points at full resolution."""
+def _approximate_path(src: SideRuns, tgt: SideRuns, settings: AlignSettings, *,
+                      coarse: bool = False) -> list[tuple[int, int]]:
+    """Coarse-to-fine first pass: a path of (i, j) points at full resolution.
+
+    Coarse levels only guide the next level's band, so they search once with
+    skip = 1.0 (an unrelated pair's cost); the document's own skip cost is
+    measured and used at full resolution only."""
     n, m = len(src), len(tgt)
-    if (n + 1) * (m + 1) <= settings.full_search_cells or n < 4 or m < 4:
-        simple = dataclasses.replace(settings, max_run=1, max_bead=2)
-        p = _make_problem(SideRuns(src.features[:1], src.lengths), SideRuns(tgt.features[:1], tgt.lengths), simple)
-        lo, hi = _full_band(n, m)
-        return _two_pass(p, lo, hi, settings)
-    coarse_path = _approximate_path(_coarsen(src), _coarsen(tgt), settings)
-    fine_points = [(min(2 * i, n), min(2 * j, m)) for i, j in coarse_path]
-    lo, hi = _band_around(fine_points, n, m, max(4, settings.band // 2))
     simple = dataclasses.replace(settings, max_run=1, max_bead=2)
     p = _make_problem(SideRuns(src.features[:1], src.lengths), SideRuns(tgt.features[:1], tgt.lengths), simple)
+    if (n + 1) * (m + 1) <= settings.full_search_cells or n < 4 or m < 4:
+        lo, hi = _full_band(n, m)
+    else:
+        coarse_path = _approximate_path(_coarsen(src), _coarsen(tgt), settings, coarse=True)
+        fine_points = [(min(2 * i, n), min(2 * j, m)) for i, j in coarse_path]
+        lo, hi = _band_around(fine_points, n, m, max(4, settings.band // 2))
+    if coarse:
+        return _path_points(_search(p, lo, hi, 1.0, p.shapes))
     return _two_pass(p, lo, hi, settings)
 
 
