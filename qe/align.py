@@ -558,7 +558,6 @@ def _match_moved(p: _Problem, beads: list[Bead], costs: list[float], threshold: 
         return beads, costs
     src_idx = omitted[[r for r, _ in cand]]
     tgt_idx = added[[c for _, c in cand]]
-    n, m = len(p.src), len(p.tgt)
     rows = np.array([r for r, _ in cand])
     cols = np.array([c for _, c in cand])
     # second-best partners: among the leftovers, then anywhere in the other document
