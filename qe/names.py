@@ -1230,7 +1230,7 @@ def _short_expansion(short: str, long: str) -> bool:
     words = [w for w in long.split() if w.casefold() not in CONNECTORS]
     if letters is None or len(words) < 2 or not all(w[:1].isupper() for w in words):
         return False
-    initials = "".join(w[0] for w in words)
+    initials = _acronym_of(words)
     return 2 * len(initials) >= len(letters) and (letters.startswith(initials) or letters.endswith(initials))
 
 
@@ -1265,7 +1265,7 @@ def _abbreviates(short: str, long: str) -> bool:
     words = [w for w in long.split() if w.casefold() not in CONNECTORS]
     letters = _acronym_letters(short.strip())
     if letters is not None and len(words) >= 2:
-        initials = "".join(w[0].upper() for w in words)
+        initials = _acronym_of(words).upper()
         if letters[0] == initials[0]:
             return True
         common = difflib.SequenceMatcher(a=letters, b=initials).find_longest_match(0, len(letters), 0, len(initials))
