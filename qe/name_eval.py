@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from qe.errors import InputError, MissingFileError
-from qe.models import Flag, FlagKind
-from qe.names import check_bead_names, legit_equivalent, normalise
+from qe.models import Bead, Document, Flag, FlagKind, Sentence
+from qe.names import check_names, legit_equivalent, normalise
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMETR = PROJECT_ROOT.parent / "shared" / "eval" / "demetr"
@@ -85,7 +85,11 @@ def demetr_rows(directory: Path, name: str, limit: int | None = None) -> list[di
 
 
 def _pair_flags(original: str, translation: str) -> list[Flag]:
-    return check_bead_names(original, translation, language="en", tgt_language="en")
+    """The flags `qe check` gives a one-sentence document and its translation."""
+    def one_sentence(text: str) -> Document:
+        return Document(text, (Sentence(0, text, 0, 0, len(text)),), "en")
+
+    return check_names(one_sentence(original), one_sentence(translation), [Bead((0,), (0,))])[0]
 
 
 def demetr_score(directory: Path = DEFAULT_DEMETR, name: str = "ne_removed", limit: int | None = None) -> DemetrScore:

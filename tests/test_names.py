@@ -475,3 +475,32 @@ def test_prepared_tags_match_single_tagging():
     names.clear_caches()
     names.prepare_tags(texts, "en")
     assert [[n.text for n in find_names(t, "en")] for t in texts] == one_by_one
+
+
+# An undecided first word both sides have needs no tagger vote: a name or
+# not, it is there. A faithful translation must not pay for loading spaCy.
+WAIVED_VOTE_CASES = [
+    ("kept-first-word", "Murray lost the first set in a tie break.", "Murray lost the first set in the tiebreak.",
+     False),
+    ("kept-common-first-word", "Fertility rates fell sharply last year.", "Fertility rates fell a lot last year.",
+     False),
+    ("first-word-gone", "Murray lost the first set in a tie break.", "Lost the first set in the tiebreak.", True),
+]
+
+
+@pytest.mark.parametrize("case,original,translation,needs_tagger", WAIVED_VOTE_CASES,
+                         ids=[c[0] for c in WAIVED_VOTE_CASES])
+def test_tagger_asked_only_when_the_first_word_is_gone(monkeypatch, case, original, translation, needs_tagger):
+    from qe import names
+
+    names.clear_caches()
+    asked: list[str] = []
+
+    def no_tagger(language: str):
+        asked.append(language)
+        return None
+
+    monkeypatch.setattr(names, "_tagger", no_tagger)
+    src, tgt = document_from_text(original, "en"), document_from_text(translation, "en")
+    names.check_names(src, tgt, [Bead((0,), (0,))])
+    assert bool(asked) == needs_tagger
