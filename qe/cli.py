@@ -161,6 +161,8 @@ def check(
              "original's language, for BLEU/chrF bead by bead."),
     cache: Optional[Path] = typer.Option(None, "--cache", help="Embedding cache file (SQLite), shared with "
                                          "`qe batch`; default: no cache."),
+    names: bool = typer.Option(True, "--names/--no-names", help="Check names and numbers (--no-names: scores "
+                               "only, and the report says so)."),
 ) -> None:
     """Check a translation against its original; exit 0 passed, 1 gate failed, 2 usage, 3 could not run."""
     from qe.pipeline import check as run_check
@@ -183,7 +185,7 @@ def check(
     waiver_file = waivers or settings.waivers
     waived = waived_keys(load_waivers(waiver_file), str(translation)) if waiver_file else frozenset()
     config = dataclasses.replace(_config(src_lang, tgt_lang, model, presplit, thresholds, max_bytes, max_bead),
-                                 waivers=waived)
+                                 waivers=waived, check_names=names)
     embedder = None
     if cache is not None:
         from qe.cache import CachedEmbedder

@@ -87,12 +87,48 @@ def _word_set(kind: str, language: str) -> frozenset[str]:
 @functools.lru_cache(maxsize=65536)
 def zipf(word: str, language: str) -> float:
     """How common a word is as a lower-case word (0 unknown … 7+ very common)."""
+    folded = unicodedata.normalize("NFC", word.casefold())
+    table = _zipf_table(language) if folded.isalpha() and _latin(folded) else None
+    if table is not None:
+        return table.get(folded, 0.0)
     from wordfreq import zipf_frequency
 
     try:
-        return zipf_frequency(word.casefold(), language)
+        return zipf_frequency(folded, language)
     except LookupError:
-        return zipf_frequency(word.casefold(), "en")
+        return zipf_frequency(folded, "en")
+
+
+@functools.lru_cache(maxsize=8)
+def _zipf_table(language: str) -> dict[str, float] | None:
+    """wordfreq's word list for the language, read straight from its data file.
+    A word of Latin letters only is one token to wordfreq, so its Zipf value is the list's
+    own; importing wordfreq and its tokenizers for that would cost a one-shot
+    check ~0.15 s. None (ask wordfreq) when the file is not where expected."""
+    import gzip
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    data_dir = Path(list(spec.submodule_search_locations)[0]) / "data"
+    for size in ("large", "small"):  # wordfreq's "best"
+        path = data_dir / f"{size}_{language}.msgpack.gz"
+        if path.is_file():
+            break
+    else:
+        return None
+    try:
+        import msgpack
+
+        header, *buckets = msgpack.unpackb(gzip.decompress(path.read_bytes()), raw=False)
+    except (ImportError, OSError, ValueError):
+        return None
+    if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+        return None
+    # bucket i holds the words at -i centibels, which is Zipf 9 - i/100
+    return {w: (900 - i) / 100 for i, bucket in enumerate(buckets) for w in bucket}
 
 
 # Lower-case words that may stand inside a multi-word name.
@@ -2002,7 +2038,7 @@ def _check_beads(original: Document, translation: Document, views: Sequence[_Bea
 def clear_caches() -> None:
     """Forget the tables and memoised word functions (for cold-start timings)."""
     _TAG_CACHE.clear()  # the tagger itself, like the embedder, is a model loaded once
-    for fn in (_place_index, _table_groups, _lexicon, _word_set, zipf, fold_accents, normalise, _key, _tokenize,
+    for fn in (_place_index, _zipf_table, _table_groups, _lexicon, _word_set, zipf, fold_accents, normalise, _key, _tokenize,
                _is_namey, _is_acronym, _entity_ids, skeleton, spelling_key, same_entity, _inflected, _word_renders):
         fn.cache_clear()
 

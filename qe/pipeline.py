@@ -245,6 +245,8 @@ def check(
 
     scored = [ScoredBead(b, s, tuple(f), _verdict(b, s, f, t)) for b, s, f in zip(beads, scores, flag_lists)]
     notes = unrelated + calibration_note
+    if not config.check_names:
+        notes.append("names and numbers were not checked")
     if via_back:
         notes.append(f"BLEU and chrF compare the original with the back-translation {back.name or ''}; "
                      "similarity and name checks compare it with the translation")

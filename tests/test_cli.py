@@ -44,6 +44,16 @@ def test_exit_gate_failed(write, tmp_path):
     assert "Bruges" in result.output and "Brussels" in result.output
 
 
+def test_no_names_skips_the_name_check_and_says_so(write, tmp_path):
+    a = write("a.txt", ORIGINAL)
+    b = write("b.txt", ORIGINAL.replace("Brussels", "Bruges"))
+    result = run(*check_args(a, b, tmp_path, "--no-names", "--format", "json"))
+    assert result.exit_code == ExitCode.PASSED, result.output
+    report = json.loads(result.output)
+    assert "names and numbers were not checked" in report["notes"]
+    assert [b["flags"] for b in report["beads"]] == [[]] * len(report["beads"])
+
+
 def test_exit_usage_for_unknown_option(write, tmp_path):
     a = write("a.txt", ORIGINAL)
     result = run(*check_args(a, a, tmp_path, "--no-such-option"))

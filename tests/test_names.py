@@ -504,3 +504,21 @@ def test_tagger_asked_only_when_the_first_word_is_gone(monkeypatch, case, origin
     src, tgt = document_from_text(original, "en"), document_from_text(translation, "en")
     names.check_names(src, tgt, [Bead((0,), (0,))])
     assert bool(asked) == needs_tagger
+
+
+@pytest.mark.parametrize("language", ["en", "sv", "de", "xx"])
+def test_zipf_reads_wordfreq_lists_as_wordfreq_does(language):
+    """qe reads wordfreq's data file itself for plain words (a faster cold
+    start); the values must be wordfreq's own, and the rest goes to wordfreq."""
+    from wordfreq import zipf_frequency
+
+    from qe import names
+
+    words = ["the", "Kherson", "Invoice", "naïve", "Straße", "Ångström", "för", "kommunfullmäktige",
+             "km²", "COVID-19", "e-mail", "Putin's", "qzxjv", "İstanbul", "ﬁnal", "東京"]
+    for word in words:
+        try:
+            expected = zipf_frequency(word.casefold(), language)
+        except LookupError:
+            expected = zipf_frequency(word.casefold(), "en")
+        assert names.zipf(word, language) == pytest.approx(expected, abs=1e-9), word
