@@ -47,6 +47,7 @@ import contextvars
 import dataclasses
 import difflib
 import functools
+import math
 import os
 import re
 import unicodedata
@@ -88,9 +89,11 @@ def _word_set(kind: str, language: str) -> frozenset[str]:
 def zipf(word: str, language: str) -> float:
     """How common a word is as a lower-case word (0 unknown … 7+ very common)."""
     folded = unicodedata.normalize("NFC", word.casefold())
-    table = _zipf_table(language) if folded.isalpha() and _latin(folded) else None
+    table = _zipf_table(language)
     if table is not None:
-        return table.get(folded, 0.0)
+        listed = _listed_zipf(folded, table)
+        if listed is not None:
+            return listed
     from wordfreq import zipf_frequency
 
     try:
@@ -99,12 +102,32 @@ def zipf(word: str, language: str) -> float:
         return zipf_frequency(folded, "en")
 
 
+def _listed_zipf(folded: str, table: dict[str, float]) -> float | None:
+    """wordfreq's value for words and phrases its tokenizer would split at
+    spaces and hyphens only, computed as wordfreq does (1/f = 1/f1 + 1/f2 …,
+    three significant digits); None for anything else (digits, other
+    scripts, an apostrophe form the list lacks), which wordfreq must tokenize."""
+    freqs = []
+    for part in re.split(r"[\s-]+", folded.replace("\u2019", "'").strip(" -")):
+        if part.isalpha() and _latin(part):
+            freqs.append(table.get(part, 0.0))
+        elif part in table and part.replace("'", "").isalpha() and _latin(part):
+            freqs.append(table[part])  # we're, o'brien: one token when the list has it
+        else:
+            return None
+    if not freqs or min(freqs) == 0.0:
+        return 0.0 if freqs else None
+    freq = 1.0 / sum(1.0 / f for f in freqs)
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
+    return round(math.log(freq, 10) + 9, 2)
+
+
 @functools.lru_cache(maxsize=8)
 def _zipf_table(language: str) -> dict[str, float] | None:
-    """wordfreq's word list for the language, read straight from its data file.
-    A word of Latin letters only is one token to wordfreq, so its Zipf value is the list's
-    own; importing wordfreq and its tokenizers for that would cost a one-shot
-    check ~0.15 s. None (ask wordfreq) when the file is not where expected."""
+    """wordfreq's word list for the language (word -> frequency), read straight
+    from its data file: importing wordfreq and its tokenizers to look up plain
+    words would cost a one-shot check ~0.6 s. None (ask wordfreq) when the
+    file is not where expected."""
     import gzip
     import importlib.util
     from pathlib import Path
@@ -127,8 +150,8 @@ def _zipf_table(language: str) -> dict[str, float] | None:
         return None
     if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
         return None
-    # bucket i holds the words at -i centibels, which is Zipf 9 - i/100
-    return {w: (900 - i) / 100 for i, bucket in enumerate(buckets) for w in bucket}
+    # bucket i holds the words at -i centibels: frequency 10^(-i/100)
+    return {w: 10 ** (-i / 100) for i, bucket in enumerate(buckets) for w in bucket}
 
 
 # Lower-case words that may stand inside a multi-word name.
