@@ -965,6 +965,10 @@ def _locate(name: Name, tgt: _Side, cross: bool, *, taken: frozenset[int] = froz
         if whole:
             used.add(first(whole, core_word))
             continue
+        spaced = _spaced_initials(core_word, tgt, taken)
+        if spaced:
+            used |= spaced
+            continue
         # a hyphenated word may come through in parts (Russia-US -> Russia and the US)
         for word in (core_word.split("-") if "-" in core_word else [core_word]):
             found = hits(word) if word else []
@@ -984,6 +988,20 @@ def _locate(name: Name, tgt: _Side, cross: bool, *, taken: frozenset[int] = froz
                     and not (own and re.search(r"(?<!\w)" + re.escape(_key(phrase)) + r"(?!\w)", own)):
                 return set(range(i, j)), []
     return used, missing
+
+
+def _spaced_initials(word: str, side: _Side, taken: frozenset[int] = frozenset()) -> set[int]:
+    """The tokens of initials written apart ("H. W.") that a name's core runs
+    together ("hw", see _join_initials), or nothing."""
+    if not 2 <= len(word) <= 4 or not word.isalpha():
+        return set()
+    toks = side.tokens
+    for i in range(len(toks) - len(word) + 1):
+        run = range(i, i + len(word))
+        if all(k not in taken and _is_initials(toks[k].text) and len(toks[k].text) == 1
+               and toks[k].text.casefold() == c for k, c in zip(run, word)):
+            return set(run)
+    return set()
 
 
 def _modifier_kept(name: Name, tgt: _Side) -> bool:

@@ -195,6 +195,11 @@ NAME_CASES = [
      "Because of the storm, Andanar was tested on Monday.", "en", "en", []),
     ("en-first-word-city", "Paris hopes for a deal this week.", "London hopes for a deal this week.", "en", "en",
      [(C, "Paris", "London")]),
+    # initials written apart on both sides are the same initials
+    ("en-spaced-initials", "Three sailors died aboard the USS George H. W. Bush last week.",
+     "Three seamen died on the USS George H. W. Bush last week.", "en", "en", []),
+    ("en-spaced-initials-joined", "He met George H. W. Bush in Texas.", "He met George H.W. Bush in Texas.",
+     "en", "en", []),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
