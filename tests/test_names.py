@@ -200,6 +200,11 @@ NAME_CASES = [
      "Three seamen died on the USS George H. W. Bush last week.", "en", "en", []),
     ("en-spaced-initials-joined", "He met George H. W. Bush in Texas.", "He met George H.W. Bush in Texas.",
      "en", "en", []),
+    # era designators: BCE and BC name one reckoning
+    ("en-era", "It was built in the third century BCE by the Egyptians.",
+     "It was built in the 3rd century BC by the Egyptians.", "en", "en", []),
+    ("en-exonym-island", "Hotel owners in Majorca asked for more.", "Hotel owners in Mallorca asked for more.",
+     "en", "en", []),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
@@ -250,6 +255,8 @@ NAME_CASES = [
     ("sv-inflection", "Rysslands anfall mot Ukraina fortsätter.", "Ryssland fortsätter sitt anfall mot Ukrainas städer.",
      "sv", "sv", []),
     ("sv-colon-genitive", "USA:s president talade i Stockholm.", "Presidenten i USA talade i Stockholm.", "sv", "sv", []),
+    ("sv-era", "Den byggdes på 200-talet fvt av egyptierna.", "Den byggdes på 200-talet f.Kr. av egyptierna.",
+     "sv", "sv", []),
     # --- across languages (the original Swedish, the translation English, and back)
     ("sv-en-exonyms", "Men i Moskva är de tydliga med att Nato måste backa.",
      "But in Moscow they are clear that Nato must back down.", "sv", "en", []),
