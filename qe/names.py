@@ -1211,6 +1211,8 @@ def _date_spelling(a: str, b: str, language: str) -> bool:
 def _change_kind(name: Name, counterpart: str, language: str, cross: bool = False) -> FlagKind | None:
     """The flag for a name rendered as `counterpart`, or None when the
     counterpart is only an unknown respelling of it."""
+    if not cross and _parts_in_equivalent_form(name, counterpart, language):
+        return None
     kind = _classify_change(name, counterpart, language, cross)
     if kind is not FlagKind.COMMON_WORD and _unknown_respelling(name.text, counterpart, language):
         return None
@@ -1231,16 +1233,43 @@ def _clipped_name(short: str, long: str) -> bool:
     return _clipped(short, long) and not is_known_place(long) and _key(long) not in _place_index()
 
 
-def _word_diff(name: Name, counterpart: str, language: str) -> tuple[list[str], list[str], list[str]]:
+def _word_diff(name: Name, counterpart: str, language: str,
+               equivalents: bool = True) -> tuple[list[str], list[str], list[str]]:
     """The name's words (titles, function words aside), those of them the
     counterpart lacks, and the counterpart's words the name lacks; an
-    inflected or derived form, a respelling, counts as the same word."""
+    inflected or derived form, a respelling, counts as the same word, and
+    with `equivalents` so do table equivalents of several words (US/United States)."""
     minor = _word_set("title", language) | _word_set("function", language) | CONNECTORS
     old = [w for w in name.core_parts if w not in minor]
     new = [t.norm for t in tokenize(counterpart, language) if t.norm not in minor]
     lost = [w for w in old if not any(_word_renders(w, n, n, language, False) for n in new)]
     added = [n for n in new if not any(_word_renders(w, n, n, language, False) for w in old)]
+    if equivalents:
+        lost, added = _drop_equivalent_runs(lost, added)
     return old, lost, added
+
+
+def _parts_in_equivalent_form(name: Name, counterpart: str, language: str) -> bool:
+    """Word for word the same name once a part is read in its table
+    equivalent ("United States Geological Survey" / "U.S. Geological Survey")."""
+    _, lost, added = _word_diff(name, counterpart, language, equivalents=False)
+    return bool(lost or added) and _drop_equivalent_runs(lost, added) == ([], [])
+
+
+def _drop_equivalent_runs(lost: list[str], added: list[str]) -> tuple[list[str], list[str]]:
+    """Take out a run of lost words and a run of added ones that name one
+    entity in the tables ("United States" / "U.S." in "U.S. Geological
+    Survey"): the part was put in its standard short form, not changed."""
+    for n in range(min(len(lost), 3), 0, -1):
+        for i in range(len(lost) - n + 1):
+            ids = _entity_ids(" ".join(lost[i:i + n]))
+            if not ids:
+                continue
+            for m in range(min(len(added), 3), 0, -1):
+                for j in range(len(added) - m + 1):
+                    if ids & _entity_ids(" ".join(added[j:j + m])):
+                        return _drop_equivalent_runs(lost[:i] + lost[i + n:], added[:j] + added[j + m:])
+    return lost, added
 
 
 def _words_translated(name: Name, counterpart: str, language: str) -> bool:

@@ -200,6 +200,12 @@ NAME_CASES = [
      "Three seamen died on the USS George H. W. Bush last week.", "en", "en", []),
     ("en-spaced-initials-joined", "He met George H. W. Bush in Texas.", "He met George H.W. Bush in Texas.",
      "en", "en", []),
+    # a name part in its standard short form (the tables): the same body
+    ("en-part-equivalent", "Reports reached the United States Geological Survey at noon.",
+     "Reports reached the U.S. Geological Survey at noon.", "en", "en", []),
+    ("en-part-equivalent-other-word", "Reports reached the United States Geological Survey at noon.",
+     "Reports reached the U.S. Mining Survey at noon.", "en", "en",
+     [((C, CW), "United States Geological Survey", "U.S. Mining Survey")]),
     # era designators: BCE and BC name one reckoning
     ("en-era", "It was built in the third century BCE by the Egyptians.",
      "It was built in the 3rd century BC by the Egyptians.", "en", "en", []),
@@ -257,6 +263,8 @@ NAME_CASES = [
     ("sv-colon-genitive", "USA:s president talade i Stockholm.", "Presidenten i USA talade i Stockholm.", "sv", "sv", []),
     ("sv-era", "Den byggdes på 200-talet fvt av egyptierna.", "Den byggdes på 200-talet f.Kr. av egyptierna.",
      "sv", "sv", []),
+    ("sv-part-equivalent", "Hon arbetar på United States Geological Survey i dag.",
+     "Hon arbetar på US Geological Survey i dag.", "sv", "sv", []),
     # --- across languages (the original Swedish, the translation English, and back)
     ("sv-en-exonyms", "Men i Moskva är de tydliga med att Nato måste backa.",
      "But in Moscow they are clear that Nato must back down.", "sv", "en", []),
