@@ -1531,6 +1531,7 @@ def check_bead_names(
         return any(n.start <= tgt.tokens[k].start < n.end for k in accounted)
 
     candidates = [n for n in tgt.names if not explained(n) and not _in_source(n, src, cross, tgt_language)
+                  and not _unit_of_shared_number(n, tgt, src)
                   and not (cross and (_demonym_or_date(n, tgt_language)
                                       or _capitalised_common_word(n, tgt_language, tgt_lower)))]
     taken: set[int] = set()
@@ -1576,7 +1577,7 @@ def check_bead_names(
             if kind is not None:
                 flags.append(_name_flag(kind, name.text, cand.text, where))
         elif not _demonym_or_date(name, language) and not _bracketed_abbreviation(name, src) \
-                and not _unit_of_kept_number(name, src, tgt):
+                and not _unit_of_shared_number(name, src, tgt):
             # ("the Europeans", "on Monday": rewordings, not lost names)
             flags.append(_name_flag(FlagKind.MISSING, name.text, None, where))
 
@@ -1623,18 +1624,34 @@ def _strong_name(name: Name, language: str) -> bool:
     return not name.tokens[0].sentence_start and zipf(name.core[0], language) < DICTIONARY_WORD_ZIPF
 
 
-def _unit_of_kept_number(name: Name, src: _Side, tgt: _Side) -> bool:
-    """A short capitalised word right before a number is its unit or currency
-    ("Nu 150", "PLN 103"); when the translation has the number, it has said
-    the unit in its own words ("150 ngultrums"), and the number check compares
-    the values."""
-    if len(name.tokens) != 1 or len(name.text) > 3:
+def _unit_of_shared_number(name: Name, side: _Side, other: _Side) -> bool:
+    """A capitalised word that is the unit or currency of a number ("Nu 150",
+    "CZK 34,125", "34,125 CZK", "25 degrees Celsius"): when the other text has
+    the number, each text says the unit in its own words ("150 ngultrums",
+    "34,125 crowns", "25 degrees"), and the number check compares the values."""
+    if len(name.tokens) != 1:
         return False
-    m = re.match(r"\s*(\d[\d.,]*)", src.text[name.end:])
-    if m is None:
+    word = name.tokens[0].text
+    code = _currency_code(word)
+    after = re.match(r"\s*(\d[\d.,]*)", side.text[name.end:])
+    before = re.search(r"(\d[\d.,]*)\s*(?:([^\W\d_]+)\s+)?$", side.text[:name.start])
+    if after is not None and (len(word) <= 3 or code):
+        number = after.group(1)
+    elif before is not None and (code if before.group(2) is None else
+                                 before.group(2).islower()
+                                 and before.group(2) not in _word_set("function", side.language)):
+        number = before.group(1)  # "34,125 CZK"; "25 degrees Celsius": the unit's own scale
+    else:
         return False
-    values = {q.value for q in find_quantities(tgt.text, tgt.language)}
-    return any(_same_value(q.value, v) for q in find_quantities(m.group(1), src.language) for v in values)
+    values = {q.value for q in find_quantities(other.text, other.language)}
+    return any(_same_value(q.value, v) for q in find_quantities(number, side.language) for v in values)
+
+
+def _currency_code(word: str) -> bool:
+    """An ISO 4217 code written as one (CZK, SEK, EUR)."""
+    import pycountry
+
+    return len(word) == 3 and word.isupper() and pycountry.currencies.get(alpha_3=word) is not None
 
 
 def _bracketed_abbreviation(name: Name, src: _Side) -> bool:
