@@ -1116,6 +1116,8 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
                  and t.text.casefold() not in CONNECTORS]
     kept = {spelling_key(t.norm) for t in tokenize(counterpart, language)}
     lost = [w for w in name.core if spelling_key(w) not in kept]
+    if len(new_words) == 1 and len(lost) == 1 and _transposed(lost[0], new_words[0].norm):
+        return FlagKind.VARIANT  # Greta/Great, Chambre/Chamber: a slip of the keys, one of the two a typo
     if len(new_words) == 1 and len(lost) == 1 and distinct_words(lost[0], new_words[0].norm, language) \
             and not _main_place_name(new_words[0].text):
         return FlagKind.CHANGED  # Taylor -> Tailor, Mario -> Maria: another word, not a respelling
@@ -1143,6 +1145,14 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
             and any(zipf(w, language) >= 3.0 for w in lost):
         return FlagKind.COMMON_WORD
     return FlagKind.CHANGED
+
+
+def _transposed(a: str, b: str) -> bool:
+    """b is a with two neighbouring letters swapped (Greta/Great)."""
+    if len(a) != len(b) or len(a) < 4:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 @functools.lru_cache(maxsize=1 << 16)

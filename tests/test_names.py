@@ -220,6 +220,11 @@ NAME_CASES = [
      "Temperatures of up to 25 degrees Celsius are expected on Sunday.", "en", "en", []),
     ("en-unit-word-place-added", "Temperatures will reach 25 degrees on Sunday.",
      "Temperatures will reach 25 degrees in Madrid on Sunday.", "en", "en", [(A, "", "Madrid")]),
+    # two neighbouring letters swapped: a typo on one side, a variant at most
+    ("en-transposed-letters", "Greta Britain is another very popular country.",
+     "Great Britain is another very popular country.", "en", "en", [((V,), "Greta Britain", "Great Britain")]),
+    ("en-transposed-letters-2", "He heads the Czech Dental Chambre in Prague.",
+     "He heads the Czech Dental Chamber in Prague.", "en", "en", [((V,), "Czech Dental Chambre", "")]),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
@@ -274,6 +279,8 @@ NAME_CASES = [
      "sv", "sv", []),
     ("sv-currency-code-added", "Medellönen var 34 125 kronor i fjol.", "Medellönen var SEK 34 125 i fjol.",
      "sv", "sv", []),
+    ("sv-transposed-letters", "Hon forskar vid Karolinska Institutet i Solna.",
+     "Hon forskar vid Karolinksa Institutet i Solna.", "sv", "sv", [((V,), "Karolinska Institutet", "")]),
     ("sv-part-equivalent", "Hon arbetar på United States Geological Survey i dag.",
      "Hon arbetar på US Geological Survey i dag.", "sv", "sv", []),
     # --- across languages (the original Swedish, the translation English, and back)
