@@ -1587,7 +1587,7 @@ def check_bead_names(
             if kind is not None:
                 flags.append(_name_flag(kind, name.text, cand.text, where))
         elif not _demonym_or_date(name, language) and not _bracketed_abbreviation(name, src) \
-                and not _unit_of_shared_number(name, src, tgt):
+                and not _unit_of_shared_number(name, src, tgt) and not _acronym_written_as_word(name, src, tgt):
             # ("the Europeans", "on Monday": rewordings, not lost names)
             flags.append(_name_flag(FlagKind.MISSING, name.text, None, where))
 
@@ -1662,6 +1662,33 @@ def _currency_code(word: str) -> bool:
     import pycountry
 
     return len(word) == 3 and word.isupper() and pycountry.currencies.get(alpha_3=word) is not None
+
+
+def _acronym_written_as_word(name: Name, src: _Side, tgt: _Side) -> bool:
+    """A short acronym of a common noun written out as that noun in its place
+    (photo ID card -> photo identification, KO round -> knockout round): the
+    translation has, beside a word that stands beside the acronym, a
+    dictionary word the original lacks that starts with the acronym's first
+    letter and holds its other letters in order. Names of places and bodies
+    (the tables) are never such nouns."""
+    letters = _acronym_letters(name.text)
+    if letters is None or not 2 <= len(letters) <= 3 or len(name.tokens) != 1 \
+            or _entity_ids(name.text, places=True):
+        return False
+    pattern = re.compile(".*".join(letters.casefold()))
+    own = {t.norm for t in src.tokens}
+    neighbours = _content_neighbours(src, src.tokens.index(name.tokens[0]))
+    return any(t.text.islower() and t.norm not in own and t.norm.startswith(letters[0].casefold())
+               and len(t.norm) >= 3 * len(letters) and pattern.match(t.norm)
+               and zipf(t.norm, tgt.language) >= ESTABLISHED_ZIPF and neighbours & _content_neighbours(tgt, k)
+               for k, t in enumerate(tgt.tokens))
+
+
+def _content_neighbours(side: _Side, k: int) -> set[str]:
+    """The words right before and after token k, function words aside."""
+    function = _word_set("function", side.language)
+    return {side.tokens[i].norm for i in (k - 1, k + 1)
+            if 0 <= i < len(side.tokens) and side.tokens[i].norm not in function}
 
 
 def _bracketed_abbreviation(name: Name, src: _Side) -> bool:

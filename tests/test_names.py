@@ -225,6 +225,13 @@ NAME_CASES = [
      "Great Britain is another very popular country.", "en", "en", [((V,), "Greta Britain", "Great Britain")]),
     ("en-transposed-letters-2", "He heads the Czech Dental Chambre in Prague.",
      "He heads the Czech Dental Chamber in Prague.", "en", "en", [((V,), "Czech Dental Chambre", "")]),
+    # an acronym of a common noun written out as the noun, in its place
+    ("en-acronym-common-noun", "No state required voters to show a photo ID card.",
+     "No state required voters to present photo identification.", "en", "en", []),
+    ("en-acronym-common-noun-2", "City would then be waiting in the next KO round.",
+     "In the next knockout round, City would be waiting.", "en", "en", []),
+    ("en-acronym-party-dropped", "The Senate rejected amendments by PO senator Rybicki.",
+     "The Senate rejected amendments proposed by senator Rybicki.", "en", "en", [(M, "PO", None)]),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
@@ -283,6 +290,8 @@ NAME_CASES = [
      "Hon forskar vid Karolinksa Institutet i Solna.", "sv", "sv", [((V,), "Karolinska Institutet", "")]),
     ("sv-part-equivalent", "Hon arbetar på United States Geological Survey i dag.",
      "Hon arbetar på US Geological Survey i dag.", "sv", "sv", []),
+    ("sv-acronym-common-noun", "Matchen visades på TV klockan åtta.", "Matchen visades på television klockan åtta.",
+     "sv", "sv", []),
     # --- across languages (the original Swedish, the translation English, and back)
     ("sv-en-exonyms", "Men i Moskva är de tydliga med att Nato måste backa.",
      "But in Moscow they are clear that Nato must back down.", "sv", "en", []),
