@@ -931,9 +931,10 @@ def _word_renders(src_word: str, tgt_text: str, tgt_norm: str, language: str, cr
 
 def _derived_common(a: str, b: str, language: str) -> bool:
     """Two dictionary words of one stem (Culture/Cultural, Economics/Economy,
-    Electoral/Election): a descriptive part of a name reworded, not renamed."""
+    Electoral/Election, Congress/congressional): a descriptive part of a name
+    reworded, not renamed, or a body named by its adjective."""
     stem = len(os.path.commonprefix([a, b]))
-    return stem >= 5 and max(len(a), len(b)) - stem <= 4 and a != b \
+    return stem >= 5 and max(len(a), len(b)) - stem <= 5 and a != b \
         and zipf(a, language) >= 3.0 and zipf(b, language) >= 3.0
 
 

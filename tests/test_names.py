@@ -232,6 +232,11 @@ NAME_CASES = [
      "In the next knockout round, City would be waiting.", "en", "en", []),
     ("en-acronym-party-dropped", "The Senate rejected amendments by PO senator Rybicki.",
      "The Senate rejected amendments proposed by senator Rybicki.", "en", "en", [(M, "PO", None)]),
+    # a body the original names by its adjective is no added name
+    ("en-added-from-adjective", "Obama hoped for fast congressional approval of the act.",
+     "Obama hoped that Congress would pass the act quickly.", "en", "en", []),
+    ("en-added-other-body", "Obama hoped for fast congressional approval of the act.",
+     "Obama hoped that the Senate would pass the act quickly.", "en", "en", [(A, "", "Senate")]),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
