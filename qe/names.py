@@ -1603,6 +1603,8 @@ def check_bead_names(
         if any(_locate(n, _Side(cand.text, tgt_language, tuple(tokenize(cand.text, tgt_language)), ()), cross)[0]
                for n in src.names):
             continue
+        if not cross and any(_clipped_name(t.text, cand.text) for n in src.names for t in n.tokens):
+            continue  # written out where the original clips it inside a run of capitals ("for Rz Schetyna")
         if not _strong_name(cand, tgt_language):
             continue
         flags.append(_name_flag(FlagKind.ADDED, "", cand.text, where))

@@ -237,6 +237,12 @@ NAME_CASES = [
      "Obama hoped that Congress would pass the act quickly.", "en", "en", []),
     ("en-added-other-body", "Obama hoped for fast congressional approval of the act.",
      "Obama hoped that the Senate would pass the act quickly.", "en", "en", [(A, "", "Senate")]),
+    # a clipped name the original runs into the next name is still there
+    ("en-clipped-name-in-run", "In his interview for Rz Schetyna also said that Kaczynski is afraid.",
+     "In an interview for Rzeczpospolita, Schetyna also said that Kaczynski is afraid.", "en", "en", []),
+    ("en-clipped-name-in-run-other", "In his interview for Rz Schetyna also said that Kaczynski is afraid.",
+     "In an interview for Gazeta Wyborcza, Schetyna also said that Kaczynski is afraid.", "en", "en",
+     [(A, "", "Gazeta Wyborcza")]),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
@@ -297,6 +303,8 @@ NAME_CASES = [
      "Hon arbetar på US Geological Survey i dag.", "sv", "sv", []),
     ("sv-acronym-common-noun", "Matchen visades på TV klockan åtta.", "Matchen visades på television klockan åtta.",
      "sv", "sv", []),
+    ("sv-clipped-name-in-run", "I sin intervju för Rz Schetyna sa också att Kaczynski är rädd.",
+     "I en intervju för Rzeczpospolita sa Schetyna också att Kaczynski är rädd.", "sv", "sv", []),
     # --- across languages (the original Swedish, the translation English, and back)
     ("sv-en-exonyms", "Men i Moskva är de tydliga med att Nato måste backa.",
      "But in Moscow they are clear that Nato must back down.", "sv", "en", []),
