@@ -243,6 +243,12 @@ NAME_CASES = [
     ("en-clipped-name-in-run-other", "In his interview for Rz Schetyna also said that Kaczynski is afraid.",
      "In an interview for Gazeta Wyborcza, Schetyna also said that Kaczynski is afraid.", "en", "en",
      [(A, "", "Gazeta Wyborcza")]),
+    # an academic rank is a title, not a part of the person's name
+    ("en-rank-title", "At Temple, Associate Professor Barry Vacker teaches the course.",
+     "At Temple, Adjunct Professor Barry Vacker teaches the course.", "en", "en", []),
+    ("en-rank-title-person-changed", "At Temple, Associate Professor Barry Vacker teaches the course.",
+     "At Temple, Associate Professor Barry Walker teaches the course.", "en", "en",
+     [((V, C, CW), "Associate Professor Barry Vacker", "")]),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
