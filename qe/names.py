@@ -990,9 +990,10 @@ def _word_renders(src_word: str, tgt_text: str, tgt_norm: str, language: str, cr
 
 def _derived_common(a: str, b: str, language: str) -> bool:
     """Two dictionary words of one stem (Culture/Cultural, Economics/Economy,
-    Electoral/Election): a descriptive part of a name reworded, not renamed."""
+    Electoral/Election, Congress/congressional): a descriptive part of a name
+    reworded, not renamed, or a body named by its adjective."""
     stem = len(os.path.commonprefix([a, b]))
-    return stem >= 5 and max(len(a), len(b)) - stem <= 4 and a != b \
+    return stem >= 5 and max(len(a), len(b)) - stem <= 5 and a != b \
         and zipf(a, language) >= 3.0 and zipf(b, language) >= 3.0
 
 
@@ -1024,6 +1025,10 @@ def _locate(name: Name, tgt: _Side, cross: bool, *, taken: frozenset[int] = froz
         if whole:
             used.add(first(whole, core_word))
             continue
+        spaced = _spaced_initials(core_word, tgt, taken)
+        if spaced:
+            used |= spaced
+            continue
         # a hyphenated word may come through in parts (Russia-US -> Russia and the US)
         for word in (core_word.split("-") if "-" in core_word else [core_word]):
             found = hits(word) if word else []
@@ -1043,6 +1048,20 @@ def _locate(name: Name, tgt: _Side, cross: bool, *, taken: frozenset[int] = froz
                     and not (own and re.search(r"(?<!\w)" + re.escape(_key(phrase)) + r"(?!\w)", own)):
                 return set(range(i, j)), []
     return used, missing
+
+
+def _spaced_initials(word: str, side: _Side, taken: frozenset[int] = frozenset()) -> set[int]:
+    """The tokens of initials written apart ("H. W.") that a name's core runs
+    together ("hw", see _join_initials), or nothing."""
+    if not 2 <= len(word) <= 4 or not word.isalpha():
+        return set()
+    toks = side.tokens
+    for i in range(len(toks) - len(word) + 1):
+        run = range(i, i + len(word))
+        if all(k not in taken and _is_initials(toks[k].text) and len(toks[k].text) == 1
+               and toks[k].text.casefold() == c for k, c in zip(run, word)):
+            return set(run)
+    return set()
 
 
 def _modifier_kept(name: Name, tgt: _Side) -> bool:
@@ -1157,6 +1176,8 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
                  and t.text.casefold() not in CONNECTORS]
     kept = {spelling_key(t.norm) for t in tokenize(counterpart, language)}
     lost = [w for w in name.core if spelling_key(w) not in kept]
+    if len(new_words) == 1 and len(lost) == 1 and _transposed(lost[0], new_words[0].norm):
+        return FlagKind.VARIANT  # Greta/Great, Chambre/Chamber: a slip of the keys, one of the two a typo
     if len(new_words) == 1 and len(lost) == 1 and distinct_words(lost[0], new_words[0].norm, language) \
             and not _main_place_name(new_words[0].text):
         return FlagKind.CHANGED  # Taylor -> Tailor, Mario -> Maria: another word, not a respelling
@@ -1184,6 +1205,14 @@ def _classify_change(name: Name, counterpart: str, language: str, cross: bool = 
             and any(zipf(w, language) >= 3.0 for w in lost):
         return FlagKind.COMMON_WORD
     return FlagKind.CHANGED
+
+
+def _transposed(a: str, b: str) -> bool:
+    """b is a with two neighbouring letters swapped (Greta/Great)."""
+    if len(a) != len(b) or len(a) < 4:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -1252,6 +1281,8 @@ def _date_spelling(a: str, b: str, language: str) -> bool:
 def _change_kind(name: Name, counterpart: str, language: str, cross: bool = False) -> FlagKind | None:
     """The flag for a name rendered as `counterpart`, or None when the
     counterpart is only an unknown respelling of it."""
+    if not cross and _parts_in_equivalent_form(name, counterpart, language):
+        return None
     kind = _classify_change(name, counterpart, language, cross)
     if kind is not FlagKind.COMMON_WORD and _unknown_respelling(name.text, counterpart, language):
         return None
@@ -1272,16 +1303,43 @@ def _clipped_name(short: str, long: str) -> bool:
     return _clipped(short, long) and not is_known_place(long) and _key(long) not in _place_index()
 
 
-def _word_diff(name: Name, counterpart: str, language: str) -> tuple[list[str], list[str], list[str]]:
+def _word_diff(name: Name, counterpart: str, language: str,
+               equivalents: bool = True) -> tuple[list[str], list[str], list[str]]:
     """The name's words (titles, function words aside), those of them the
     counterpart lacks, and the counterpart's words the name lacks; an
-    inflected or derived form, a respelling, counts as the same word."""
+    inflected or derived form, a respelling, counts as the same word, and
+    with `equivalents` so do table equivalents of several words (US/United States)."""
     minor = _word_set("title", language) | _word_set("function", language) | CONNECTORS
     old = [w for w in name.core_parts if w not in minor]
     new = [t.norm for t in tokenize(counterpart, language) if t.norm not in minor]
     lost = [w for w in old if not any(_word_renders(w, n, n, language, False) for n in new)]
     added = [n for n in new if not any(_word_renders(w, n, n, language, False) for w in old)]
+    if equivalents:
+        lost, added = _drop_equivalent_runs(lost, added)
     return old, lost, added
+
+
+def _parts_in_equivalent_form(name: Name, counterpart: str, language: str) -> bool:
+    """Word for word the same name once a part is read in its table
+    equivalent ("United States Geological Survey" / "U.S. Geological Survey")."""
+    _, lost, added = _word_diff(name, counterpart, language, equivalents=False)
+    return bool(lost or added) and _drop_equivalent_runs(lost, added) == ([], [])
+
+
+def _drop_equivalent_runs(lost: list[str], added: list[str]) -> tuple[list[str], list[str]]:
+    """Take out a run of lost words and a run of added ones that name one
+    entity in the tables ("United States" / "U.S." in "U.S. Geological
+    Survey"): the part was put in its standard short form, not changed."""
+    for n in range(min(len(lost), 3), 0, -1):
+        for i in range(len(lost) - n + 1):
+            ids = _entity_ids(" ".join(lost[i:i + n]))
+            if not ids:
+                continue
+            for m in range(min(len(added), 3), 0, -1):
+                for j in range(len(added) - m + 1):
+                    if ids & _entity_ids(" ".join(added[j:j + m])):
+                        return _drop_equivalent_runs(lost[:i] + lost[i + n:], added[:j] + added[j + m:])
+    return lost, added
 
 
 def _words_translated(name: Name, counterpart: str, language: str) -> bool:
@@ -1543,6 +1601,7 @@ def check_bead_names(
         return any(n.start <= tgt.tokens[k].start < n.end for k in accounted)
 
     candidates = [n for n in tgt.names if not explained(n) and not _in_source(n, src, cross, tgt_language)
+                  and not _unit_of_shared_number(n, tgt, src)
                   and not (cross and (_demonym_or_date(n, tgt_language)
                                       or _capitalised_common_word(n, tgt_language, tgt_lower)))]
     taken: set[int] = set()
@@ -1588,7 +1647,7 @@ def check_bead_names(
             if kind is not None:
                 flags.append(_name_flag(kind, name.text, cand.text, where))
         elif not _demonym_or_date(name, language) and not _bracketed_abbreviation(name, src) \
-                and not _unit_of_kept_number(name, src, tgt):
+                and not _unit_of_shared_number(name, src, tgt) and not _acronym_written_as_word(name, src, tgt):
             # ("the Europeans", "on Monday": rewordings, not lost names)
             flags.append(_name_flag(FlagKind.MISSING, name.text, None, where))
 
@@ -1603,6 +1662,8 @@ def check_bead_names(
         if any(_locate(n, _Side(cand.text, tgt_language, tuple(tokenize(cand.text, tgt_language)), ()), cross)[0]
                for n in src.names):
             continue
+        if not cross and any(_clipped_name(t.text, cand.text) for n in src.names for t in n.tokens):
+            continue  # written out where the original clips it inside a run of capitals ("for Rz Schetyna")
         if not _strong_name(cand, tgt_language):
             continue
         flags.append(_name_flag(FlagKind.ADDED, "", cand.text, where))
@@ -1635,18 +1696,61 @@ def _strong_name(name: Name, language: str) -> bool:
     return not name.tokens[0].sentence_start and zipf(name.core[0], language) < DICTIONARY_WORD_ZIPF
 
 
-def _unit_of_kept_number(name: Name, src: _Side, tgt: _Side) -> bool:
-    """A short capitalised word right before a number is its unit or currency
-    ("Nu 150", "PLN 103"); when the translation has the number, it has said
-    the unit in its own words ("150 ngultrums"), and the number check compares
-    the values."""
-    if len(name.tokens) != 1 or len(name.text) > 3:
+def _unit_of_shared_number(name: Name, side: _Side, other: _Side) -> bool:
+    """A capitalised word that is the unit or currency of a number ("Nu 150",
+    "CZK 34,125", "34,125 CZK", "25 degrees Celsius"): when the other text has
+    the number, each text says the unit in its own words ("150 ngultrums",
+    "34,125 crowns", "25 degrees"), and the number check compares the values."""
+    if len(name.tokens) != 1:
         return False
-    m = re.match(r"\s*(\d[\d.,]*)", src.text[name.end:])
-    if m is None:
+    word = name.tokens[0].text
+    code = _currency_code(word)
+    after = re.match(r"\s*(\d[\d.,]*)", side.text[name.end:])
+    before = re.search(r"(\d[\d.,]*)\s*(?:([^\W\d_]+)\s+)?$", side.text[:name.start])
+    if after is not None and (len(word) <= 3 or code):
+        number = after.group(1)
+    elif before is not None and (code if before.group(2) is None else
+                                 before.group(2).islower()
+                                 and before.group(2) not in _word_set("function", side.language)):
+        number = before.group(1)  # "34,125 CZK"; "25 degrees Celsius": the unit's own scale
+    else:
         return False
-    values = {q.value for q in find_quantities(tgt.text, tgt.language)}
-    return any(_same_value(q.value, v) for q in find_quantities(m.group(1), src.language) for v in values)
+    values = {q.value for q in find_quantities(other.text, other.language)}
+    return any(_same_value(q.value, v) for q in find_quantities(number, side.language) for v in values)
+
+
+def _currency_code(word: str) -> bool:
+    """An ISO 4217 code written as one (CZK, SEK, EUR)."""
+    import pycountry
+
+    return len(word) == 3 and word.isupper() and pycountry.currencies.get(alpha_3=word) is not None
+
+
+def _acronym_written_as_word(name: Name, src: _Side, tgt: _Side) -> bool:
+    """A short acronym of a common noun written out as that noun in its place
+    (photo ID card -> photo identification, KO round -> knockout round): the
+    translation has, beside a word that stands beside the acronym, a
+    dictionary word the original lacks that starts with the acronym's first
+    letter and holds its other letters in order. Names of places and bodies
+    (the tables) are never such nouns."""
+    letters = _acronym_letters(name.text)
+    if letters is None or not 2 <= len(letters) <= 3 or len(name.tokens) != 1 \
+            or _entity_ids(name.text, places=True):
+        return False
+    pattern = re.compile(".*".join(letters.casefold()))
+    own = {t.norm for t in src.tokens}
+    neighbours = _content_neighbours(src, src.tokens.index(name.tokens[0]))
+    return any(t.text.islower() and t.norm not in own and t.norm.startswith(letters[0].casefold())
+               and len(t.norm) >= 3 * len(letters) and pattern.match(t.norm)
+               and zipf(t.norm, tgt.language) >= ESTABLISHED_ZIPF and neighbours & _content_neighbours(tgt, k)
+               for k, t in enumerate(tgt.tokens))
+
+
+def _content_neighbours(side: _Side, k: int) -> set[str]:
+    """The words right before and after token k, function words aside."""
+    function = _word_set("function", side.language)
+    return {side.tokens[i].norm for i in (k - 1, k + 1)
+            if 0 <= i < len(side.tokens) and side.tokens[i].norm not in function}
 
 
 def _bracketed_abbreviation(name: Name, src: _Side) -> bool:
