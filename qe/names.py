@@ -109,10 +109,11 @@ def _listed_zipf(folded: str, table: dict[str, float]) -> float | None:
     scripts, an apostrophe form the list lacks), which wordfreq must tokenize."""
     freqs = []
     for part in re.split(r"[\s-]+", folded.replace("\u2019", "'").strip(" -")):
+        part = part.strip(".")  # a full stop outside a word is not part of it (U.S. -> u.s)
         if part.isalpha() and _latin(part):
             freqs.append(table.get(part, 0.0))
-        elif part in table and part.replace("'", "").isalpha() and _latin(part):
-            freqs.append(table[part])  # we're, o'brien: one token when the list has it
+        elif part in table and re.sub(r"['.]", "", part).isalpha() and _latin(part):
+            freqs.append(table[part])  # we're, o'brien, u.s: one token when the list has it
         else:
             return None
     if not freqs or min(freqs) == 0.0:
