@@ -394,11 +394,17 @@ _TRANSLIT = (("zh", "z"), ("sh", "s"), ("sj", "s"), ("sch", "s"), ("ch", "c"), (
              ("ck", "k"), ("ph", "f"), ("w", "v"), ("y", "i"), ("j", "i"), ("q", "k"), ("x", "ks"))
 
 
+# Russian Е at the start of a word or after a vowel is Ye in English
+# romanisation, Je in Swedish and plain E in others (Yevmenov, Jevmenov,
+# Evmenov; Dostoyevsky, Dostoevsky): one letter of the original.
+_IOTATED_E = re.compile(r"(?:^|(?<=[aeiou]))[yj]e")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def skeleton(word: str) -> str:
     """A spelling-insensitive key for transliterated names: Zelenskyy, Zelenskyj,
     Zelensky and Porosjenko/Poroshenko reduce to the same string."""
-    w = fold_accents(normalise(word))
+    w = _IOTATED_E.sub("e", fold_accents(normalise(word)))
     for a, b in _TRANSLIT:
         w = w.replace(a, b)
     w = re.sub(r"[^a-z]", "", w)
@@ -1220,7 +1226,7 @@ def _transposed(a: str, b: str) -> bool:
 def _consonants(word: str) -> str:
     """The skeleton's first letter and its consonants: the part of a name that
     survives transliteration (Artjom/Artem, Runnels/Runalls, Jajjhar/Jhajjar)."""
-    w = fold_accents(normalise(word))
+    w = _IOTATED_E.sub("e", fold_accents(normalise(word)))
     for a, b in _TRANSLIT:
         if a != "tj":  # Swedish tj- is one sound; in a transliteration (Artjom) t and j are two
             w = w.replace(a, b)

@@ -249,6 +249,11 @@ NAME_CASES = [
     ("en-rank-title-person-changed", "At Temple, Associate Professor Barry Vacker teaches the course.",
      "At Temple, Associate Professor Barry Walker teaches the course.", "en", "en",
      [((V, C, CW), "Associate Professor Barry Vacker", "")]),
+    # Russian Е romanised Ye, Je or E: one name (Yevmenov/Evmenov, Dostoyevsky/Dostoevsky)
+    ("en-iotated-e", "Navy commander Nikolai Yevmenov spoke.", "Navy commander Nikolai Evmenov spoke.", "en", "en", []),
+    ("en-iotated-e-inside", "He read Dostoyevsky at school.", "He read Dostoevsky at school.", "en", "en", []),
+    ("en-iotated-e-other-name", "Navy commander Nikolai Yevmenov spoke.", "Navy commander Nikolai Efimov spoke.",
+     "en", "en", [(C, "Nikolai Yevmenov", "Nikolai Efimov")]),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
@@ -311,6 +316,10 @@ NAME_CASES = [
      "sv", "sv", []),
     ("sv-clipped-name-in-run", "I sin intervju för Rz Schetyna sa också att Kaczynski är rädd.",
      "I en intervju för Rzeczpospolita sa Schetyna också att Kaczynski är rädd.", "sv", "sv", []),
+    ("sv-iotated-e", "I går talade marinchefen Nikolaj Jevmenov.", "I går talade marinchefen Nikolaj Evmenov.",
+     "sv", "sv", []),
+    ("sv-iotated-e-other-name", "I går talade marinchefen Nikolaj Jevmenov.",
+     "I går talade marinchefen Nikolaj Jefimov.", "sv", "sv", [(C, "Nikolaj Jevmenov", "Nikolaj Jefimov")]),
     # --- across languages (the original Swedish, the translation English, and back)
     ("sv-en-exonyms", "Men i Moskva är de tydliga med att Nato måste backa.",
      "But in Moscow they are clear that Nato must back down.", "sv", "en", []),
