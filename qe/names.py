@@ -1225,8 +1225,11 @@ def _transposed(a: str, b: str) -> bool:
 @functools.lru_cache(maxsize=1 << 16)
 def _consonants(word: str) -> str:
     """The skeleton's first letter and its consonants: the part of a name that
-    survives transliteration (Artjom/Artem, Runnels/Runalls, Jajjhar/Jhajjar)."""
+    survives transliteration (Artjom/Artem, Runnels/Runalls, Jajjhar/Jhajjar).
+    English w after a vowel and not before one is part of the vowel (ow, aw,
+    ew), which a transliteration writes with vowel letters (Dowden/Dauden)."""
     w = _IOTATED_E.sub("e", fold_accents(normalise(word)))
+    w = re.sub(r"(?<=[aeiou])w(?![aeiouy])", "", w)
     for a, b in _TRANSLIT:
         if a != "tj":  # Swedish tj- is one sound; in a transliteration (Artjom) t and j are two
             w = w.replace(a, b)

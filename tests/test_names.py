@@ -254,6 +254,10 @@ NAME_CASES = [
     ("en-iotated-e-inside", "He read Dostoyevsky at school.", "He read Dostoevsky at school.", "en", "en", []),
     ("en-iotated-e-other-name", "Navy commander Nikolai Yevmenov spoke.", "Navy commander Nikolai Efimov spoke.",
      "en", "en", [(C, "Nikolai Yevmenov", "Nikolai Efimov")]),
+    # English w after a vowel is part of the vowel, which a transliteration spells with vowels (Dowden/Dauden)
+    ("en-vowel-w", "He met Oliver Dauden in London.", "He met Oliver Dowden in London.", "en", "en", []),
+    ("en-vowel-w-other-name", "He met Oliver Dauden in London.", "He met Oliver Kowalski in London.", "en", "en",
+     [(C, "Oliver Dauden", "Oliver Kowalski")]),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
@@ -320,6 +324,11 @@ NAME_CASES = [
      "sv", "sv", []),
     ("sv-iotated-e-other-name", "I går talade marinchefen Nikolaj Jevmenov.",
      "I går talade marinchefen Nikolaj Jefimov.", "sv", "sv", [(C, "Nikolaj Jevmenov", "Nikolaj Jefimov")]),
+    ("sv-vowel-w", "Storbritanniens kulturminister Oliver Dauden meddelade beslutet.",
+     "Storbritanniens kulturminister Oliver Dowden meddelade beslutet.", "sv", "sv", []),
+    ("sv-vowel-w-other-name", "Storbritanniens kulturminister Oliver Dauden meddelade beslutet.",
+     "Storbritanniens kulturminister Oliver Kowalski meddelade beslutet.", "sv", "sv",
+     [(C, "Oliver Dauden", "Oliver Kowalski")]),
     # --- across languages (the original Swedish, the translation English, and back)
     ("sv-en-exonyms", "Men i Moskva är de tydliga med att Nato måste backa.",
      "But in Moscow they are clear that Nato must back down.", "sv", "en", []),
