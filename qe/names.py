@@ -848,14 +848,14 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
                 continue
             break
         i = j
-        cut = _title_split(run, titles)
+        cut = _title_split(run, titles, language)
         if cut:
             # "US President Donald Trump": a place or body, then a titled person
             run, i = run[:cut], tokens.index(run[cut])
         run = _trim(run, language, known, lower, titlecase, text)
         if not run:
             continue
-        core = tuple(r.norm for r in run if r.text.casefold() not in CONNECTORS and r.norm not in titles)
+        core = tuple(r.norm for r in run if r.text.casefold() not in CONNECTORS and not _is_title(r.norm, titles))
         if not core and not run[0].sentence_start and not titlecase and max(len(r.text) for r in run) > 3:
             core = tuple(r.norm for r in run if r.text.casefold() not in CONNECTORS)  # "the new Pope"
         if not core or (len(run) == 1 and re.fullmatch(r"I(?:['’](?:m|ve|d|ll))?", run[0].text)) \
@@ -870,21 +870,41 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
     return names
 
 
-def _title_split(run: Sequence[Token], titles: frozenset[str]) -> int:
+def _is_title(norm: str, titles: frozenset[str]) -> bool:
+    """A title, or a compound whose last part is one (Commander-in-Chief,
+    Vice-President, Secretary-General); Saint-Denis ends in a name."""
+    return norm in titles or ("-" in norm and norm.rsplit("-", 1)[-1] in titles)
+
+
+def _title_split(run: Sequence[Token], titles: frozenset[str], language: str) -> int:
     """Where a title starts a second name inside a run of capitals ("California
-    | Governor Arnold Schwarzenegger", "Russian | Foreign Minister Lavrov"):
-    the index of the title, or 0. Only a title after an acronym or a known
-    place, followed by a person's name (a capitalised non-title word) and not
-    joined by a connector, counts."""
+    | Governor Arnold Schwarzenegger", "Russian | Foreign Minister Lavrov",
+    "Culture | Secretary Oliver Dowden"): the index of the title, or 0. Only
+    a title after an acronym, a known place or the dictionary word of an
+    office's field, followed by a person's name (a capitalised non-title
+    word) and not joined by a connector, counts."""
     for p in range(1, len(run) - 1):
         prev, here = run[p - 1], run[p]
-        if here.norm in titles and prev.norm not in titles and prev.text.casefold() not in CONNECTORS \
-                and (_is_acronym(prev.text) or is_known_place(prev.text) or _key(prev.text) in _place_index()) \
-                and not _possessive(prev.text) and any(t.norm not in titles and t.text.casefold() not in CONNECTORS
+        if _is_title(here.norm, titles) and not _is_title(prev.norm, titles) \
+                and prev.text.casefold() not in CONNECTORS \
+                and (_is_acronym(prev.text) or is_known_place(prev.text) or _key(prev.text) in _place_index()
+                     or _field_of_office(prev, run[-1], language)) \
+                and not _possessive(prev.text) and any(not _is_title(t.norm, titles)
+                                                       and t.text.casefold() not in CONNECTORS
                                                        for t in run[p + 1:]) \
                 and not any(t.text.casefold() in CONNECTORS for t in run[p:]):
             return p
     return 0
+
+
+def _field_of_office(word: Token, last: Token, language: str) -> bool:
+    """A dictionary word before a title (Culture Secretary, Health Minister)
+    names the office's field, not part of the person, when the run ends in a
+    word no dictionary has (the surname): "Burger King Corporation" is one name.
+    An ordinal ranks the office instead (First Lady, Second Secretary)."""
+    return zipf(word.norm, language) >= DICTIONARY_WORD_ZIPF > zipf(last.norm, language) \
+        and word.norm not in _word_set("ordinal", language) \
+        and not _is_acronym(last.text)
 
 
 def _join_initials(core: tuple[str, ...]) -> tuple[str, ...]:
