@@ -848,7 +848,7 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
                 continue
             break
         i = j
-        cut = _title_split(run, titles, language)
+        cut = _title_split(run, titles, language) or _person_split(run, titles, language)
         if cut:
             # "US President Donald Trump": a place or body, then a titled person
             run, i = run[:cut], tokens.index(run[cut])
@@ -905,6 +905,37 @@ def _field_of_office(word: Token, last: Token, language: str) -> bool:
     return zipf(word.norm, language) >= DICTIONARY_WORD_ZIPF > zipf(last.norm, language) \
         and word.norm not in _word_set("ordinal", language) \
         and not _is_acronym(last.text)
+
+
+def _person_split(run: Sequence[Token], titles: frozenset[str], language: str) -> int:
+    """Where a person's name follows a body's name joined by connectors
+    ("Ministry of Internal Affairs and Administration | Kornel Morawiecki",
+    "Commander-in-Chief of the Navy | Nikolai Evmenov"): the index of the
+    first of two or more closing words no dictionary has, after a dictionary
+    word that ends the body's name; or 0. A body ends in its head noun or
+    a place, so rare words there are a person's."""
+    joints = [k for k, t in enumerate(run) if t.text.casefold() in CONNECTORS]
+    if not joints:
+        return 0
+    p = len(run)
+    while p - 1 > joints[-1] and _personal(run[p - 1], titles, language):
+        p -= 1
+    if len(run) - p < 2 or p - 1 <= joints[-1]:
+        return 0
+    head = run[p - 1]
+    return p if _body_zipf(head, language) >= DICTIONARY_WORD_ZIPF and not is_known_place(head.text) else 0
+
+
+def _body_zipf(tok: Token, language: str) -> float:
+    # bodies are often quoted in English in other languages' text ("Ministry of Defence")
+    return max(zipf(tok.norm, language), zipf(tok.norm, "en"))
+
+
+def _personal(tok: Token, titles: frozenset[str], language: str) -> bool:
+    """A word that may be part of a person's name: no dictionary word, title,
+    acronym or place."""
+    return _body_zipf(tok, language) < DICTIONARY_WORD_ZIPF and not _is_title(tok.norm, titles) \
+        and not _is_acronym(tok.text) and not is_known_place(tok.text) and _key(tok.text) not in _place_index()
 
 
 def _join_initials(core: tuple[str, ...]) -> tuple[str, ...]:

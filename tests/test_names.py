@@ -271,6 +271,14 @@ NAME_CASES = [
      "The president met Nikolai Evmenov, commander-in-chief of the navy, at the port.", "en", "en", []),
     ("en-office-field-compound-changed", "The president met Navy Commander-in-Chief Nikolai Evmenov at the port.",
      "The president met Army Commander-in-Chief Nikolai Evmenov at the port.", "en", "en", [((C, CW), "Navy", "Army")]),
+    # a person named right after a body's name is a second name, not part of the body's
+    ("en-person-after-body", "In the hospital of the Ministry of Health Kornel Morawiecki underwent surgery.",
+     "In the Ministry of Health hospital, Kornel Morawiecki underwent surgery.", "en", "en", []),
+    ("en-person-after-body-changed", "In the hospital of the Ministry of Health Kornel Morawiecki underwent surgery.",
+     "In the Ministry of Health hospital, Kornel Nowak underwent surgery.", "en", "en",
+     [(C, "Kornel Morawiecki", "Kornel Nowak")]),
+    ("en-person-after-body-dropped", "In the hospital of the Ministry of Health Kornel Morawiecki underwent surgery.",
+     "In the hospital, Kornel Morawiecki underwent surgery.", "en", "en", [(M, "Ministry of Health", None)]),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
@@ -342,6 +350,11 @@ NAME_CASES = [
     ("sv-vowel-w-other-name", "Storbritanniens kulturminister Oliver Dauden meddelade beslutet.",
      "Storbritanniens kulturminister Oliver Kowalski meddelade beslutet.", "sv", "sv",
      [(C, "Oliver Dauden", "Oliver Kowalski")]),
+    ("sv-person-after-body", "Enligt chefen för Ministry of Defence Kornel Morawiecki är läget lugnt.",
+     "Enligt Kornel Morawiecki, chef för Ministry of Defence, är läget lugnt.", "sv", "sv", []),
+    ("sv-person-after-body-changed", "Enligt chefen för Ministry of Defence Kornel Morawiecki är läget lugnt.",
+     "Enligt Kornel Nowak, chef för Ministry of Defence, är läget lugnt.", "sv", "sv",
+     [(C, "Kornel Morawiecki", "Kornel Nowak")]),
     # --- across languages (the original Swedish, the translation English, and back)
     ("sv-en-exonyms", "Men i Moskva är de tydliga med att Nato måste backa.",
      "But in Moscow they are clear that Nato must back down.", "sv", "en", []),
@@ -438,6 +451,10 @@ def test_number_flags(case, original, translation, src, tgt, expected):
     ("The president met Navy Commander-in-Chief Nikolai Evmenov at the port.", "en", ["Navy", "Commander-in-Chief Nikolai Evmenov"]),
     ("Argentine First Lady Cristina Fernandez announced her candidacy.", "en",
      ["Argentine First Lady Cristina Fernandez"]),
+    ("He was treated at the Ministry of Internal Affairs and Administration Kornel Morawiecki said.", "en",
+     ["Ministry of Internal Affairs and Administration", "Kornel Morawiecki"]),
+    ("She studied at the University of Applied Sciences Hochschule Mainz last year.", "en",
+     ["University of Applied Sciences Hochschule Mainz"]),
     ("However, the plan failed.", "en", []),
     ("Efteråt meddelade Trump att USA lämnar förhandlingarna.", "sv", ["Trump", "USA"]),
 ])
