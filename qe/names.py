@@ -782,15 +782,19 @@ def capitalised_elsewhere(doc: Document) -> frozenset[str]:
 
 def capitalised_in(text: str, language: str = "en") -> frozenset[str]:
     tokens = tokenize(text, language)
-    if _title_case(tokens):
+    if _title_case(tokens, language):
         return frozenset()
     return frozenset(t.norm for t in tokens if not t.sentence_start and _is_namey(t.text) and t.text != "I")
 
 
-def _title_case(tokens: Sequence[Token]) -> bool:
-    """A headline with most words capitalised: capitals there say nothing."""
+def _title_case(tokens: Sequence[Token], language: str) -> bool:
+    """A headline with most words capitalised: capitals there say nothing.
+    A headline leaves only function words in lower case; a lower-case verb or
+    noun ("spoke", "plan") is prose that happens to name several people."""
     words = [t for t in tokens if t.text[:1].isalpha()]
-    return len(words) >= 4 and sum(_is_namey(t.text) for t in words) >= 0.7 * len(words)
+    function = _word_set("function", language)
+    return len(words) >= 4 and sum(_is_namey(t.text) for t in words) >= 0.7 * len(words) \
+        and all(_is_namey(t.text) or t.norm in function or t.text.casefold() in CONNECTORS for t in words)
 
 
 def lower_case_words(text: str, language: str = "en") -> frozenset[str]:
@@ -804,7 +808,7 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
     (`known` words count as names there, `lower` ones as common words)."""
     tokens = tokenize(text, language)
     lower = lower | lower_case_words(text, language)
-    titlecase = _title_case(tokens)
+    titlecase = _title_case(tokens, language)
     titles = _word_set("title", language)
     compass = _words("compass", language)
     names: list[Name] = []

@@ -279,6 +279,11 @@ NAME_CASES = [
      [(C, "Kornel Morawiecki", "Kornel Nowak")]),
     ("en-person-after-body-dropped", "In the hospital of the Ministry of Health Kornel Morawiecki underwent surgery.",
      "In the hospital, Kornel Morawiecki underwent surgery.", "en", "en", [(M, "Ministry of Health", None)]),
+    ("en-prose-many-names", "Putin spoke with Navy commander-in-chief Nikolai Yevmenov.",
+     "Putin spoke with the Commander-in-Chief of the Navy Nikolai Evmenov.", "en", "en", []),
+    ("en-prose-many-names-changed", "Putin spoke with Navy commander-in-chief Nikolai Yevmenov.",
+     "Putin spoke with the Commander-in-Chief of the Army Nikolai Evmenov.", "en", "en",
+     [((C, CW), "Navy", "Commander-in-Chief of the Army")]),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
@@ -455,6 +460,13 @@ def test_number_flags(case, original, translation, src, tgt, expected):
      ["Ministry of Internal Affairs and Administration", "Kornel Morawiecki"]),
     ("She studied at the University of Applied Sciences Hochschule Mainz last year.", "en",
      ["University of Applied Sciences Hochschule Mainz"]),
+    # prose naming many people is no headline: a lower-case verb shows it ("spoke", "träffade")
+    ("Russian President Vladimir Putin spoke with Defense Minister Sergei Shoigu and Commander-in-Chief of the Navy "
+     "Nikolai Evmenov.", "en", ["Russian", "President Vladimir Putin", "Defense Minister Sergei Shoigu",
+                                "Commander-in-Chief of the Navy", "Nikolai Evmenov"]),
+    ("Vladimir Putin träffade Sergej Sjojgu och Nikolaj Jevmenov.", "sv",
+     ["Vladimir Putin", "Sergej Sjojgu", "Nikolaj Jevmenov"]),
+    ("Putin Meets Navy Chief Nikolai Evmenov In Moscow", "en", ["Nikolai Evmenov", "Moscow"]),
     ("However, the plan failed.", "en", []),
     ("Efteråt meddelade Trump att USA lämnar förhandlingarna.", "sv", ["Trump", "USA"]),
 ])
