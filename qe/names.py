@@ -390,8 +390,11 @@ def is_known_place(word: str) -> bool:
     return _key(word) in _table_groups()
 
 
+# Letters that spell one sound in one orthography and another in the next:
+# French ou is the u of most others (Louis/Luis, Oustinov/Ustinov).
 _TRANSLIT = (("zh", "z"), ("sh", "s"), ("sj", "s"), ("sch", "s"), ("ch", "c"), ("tj", "c"), ("kh", "h"),
-             ("ck", "k"), ("ph", "f"), ("w", "v"), ("y", "i"), ("j", "i"), ("q", "k"), ("x", "ks"))
+             ("ck", "k"), ("ph", "f"), ("ou", "u"), ("w", "v"), ("y", "i"), ("j", "i"), ("q", "k"),
+             ("x", "ks"))
 
 
 # Russian Е at the start of a word or after a vowel is Ye in English
@@ -456,6 +459,8 @@ def distinct_words(a: str, b: str, language: str = "en") -> bool:
     if ka == kb or " " in ka or " " in kb or _inflected(ka, kb) or _inflected(kb, ka) \
             or _entity_ids(a) & _entity_ids(b):
         return False
+    if ka.replace("ou", "u") == kb.replace("ou", "u"):
+        return False  # one name in French spelling and another's (Louis/Luis), not a vowel swapped
     return zipf(ka, language) >= ESTABLISHED_ZIPF and zipf(kb, language) >= ESTABLISHED_ZIPF
 
 

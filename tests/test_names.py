@@ -284,6 +284,14 @@ NAME_CASES = [
     ("en-prose-many-names-changed", "Putin spoke with Navy commander-in-chief Nikolai Yevmenov.",
      "Putin spoke with the Commander-in-Chief of the Army Nikolai Evmenov.", "en", "en",
      [((C, CW), "Navy", "Commander-in-Chief of the Army")]),
+    # French ou is the u of other languages: one name in two spellings (Louis/Luis), unlike a vowel swapped
+    ("en-french-ou", "It was a stop on Henry Louis Gates' PBS special.",
+     "It was a stop on the PBS special hosted by Henry Luis Gates.", "en", "en", []),
+    ("en-french-ou-other-name", "It was a stop on Henry Louis Gates' PBS special.",
+     "It was a stop on the PBS special hosted by Henry Luke Gates.", "en", "en",
+     [(C, "Henry Louis Gates", "Henry Luke Gates")]),
+    ("en-french-ou-to-word", "He met Curt Schilling in Boston.", "He met Court Schilling in Boston.", "en", "en",
+     [((CW, C), "Curt Schilling", "Court Schilling")]),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
@@ -360,6 +368,12 @@ NAME_CASES = [
     ("sv-person-after-body-changed", "Enligt chefen för Ministry of Defence Kornel Morawiecki är läget lugnt.",
      "Enligt Kornel Nowak, chef för Ministry of Defence, är läget lugnt.", "sv", "sv",
      [(C, "Kornel Morawiecki", "Kornel Nowak")]),
+    ("sv-french-ou", "Programmet leddes av Henry Louis Gates i fjol.", "Programmet leddes av Henry Luis Gates i fjol.",
+     "sv", "sv", []),
+    ("sv-french-ou-other-name", "Programmet leddes av Henry Louis Gates i fjol.",
+     "Programmet leddes av Henry Lukas Gates i fjol.", "sv", "sv", [(C, "Henry Louis Gates", "Henry Lukas Gates")]),
+    ("sv-first-name-vowel", "Programmet leddes av Mario Rossi i fjol.", "Programmet leddes av Maria Rossi i fjol.",
+     "sv", "sv", [(C, "Mario Rossi", "Maria Rossi")]),
     # --- across languages (the original Swedish, the translation English, and back)
     ("sv-en-exonyms", "Men i Moskva är de tydliga med att Nato måste backa.",
      "But in Moscow they are clear that Nato must back down.", "sv", "en", []),
