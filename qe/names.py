@@ -391,9 +391,10 @@ def is_known_place(word: str) -> bool:
 
 
 # Letters that spell one sound in one orthography and another in the next:
-# French ou is the u of most others (Louis/Luis, Oustinov/Ustinov).
+# French ou is the u of most others (Louis/Luis, Oustinov/Ustinov), Slavic c
+# is German tz (Plitvice/Plitwitz, Gliwice/Gleiwitz).
 _TRANSLIT = (("zh", "z"), ("sh", "s"), ("sj", "s"), ("sch", "s"), ("ch", "c"), ("tj", "c"), ("kh", "h"),
-             ("ck", "k"), ("ph", "f"), ("ou", "u"), ("w", "v"), ("y", "i"), ("j", "i"), ("q", "k"),
+             ("ck", "k"), ("ph", "f"), ("tz", "c"), ("ou", "u"), ("w", "v"), ("y", "i"), ("j", "i"), ("q", "k"),
              ("x", "ks"))
 
 
@@ -1663,9 +1664,10 @@ def check_bead_names(
         unresolved.append(name)
 
     for name, holder in partial_changes:
-        kind = _change_kind(name, holder.text, tgt_language, cross)
+        found = _without_described(holder, name, src, tgt)
+        kind = _change_kind(name, found, tgt_language, cross)
         if kind is not None:
-            flags.append(_name_flag(kind, name.text, holder.text, where))
+            flags.append(_name_flag(kind, name.text, found, where))
 
     def explained(n: Name) -> bool:
         return any(n.start <= tgt.tokens[k].start < n.end for k in accounted)
@@ -1874,6 +1876,24 @@ def _foreign_words(holder: Name, name: Name, src: _Side, tgt: _Side) -> bool:
             continue
         return True
     return False
+
+
+def _without_described(holder: Name, name: Name, src: _Side, tgt: _Side) -> str:
+    """The translation name without the words at its edges that the original
+    writes beside the name in lower case: "the Plitvice Lakes national park"
+    is "Plitwitz Lakes National Park", and only "Plitwitz Lakes" stands for
+    the name. What is left is compared with it."""
+    described = {t.norm for t in src.tokens if t.text[:1].islower() and not name.start <= t.start < name.end}
+    toks = list(holder.tokens)
+
+    def loose(t: Token) -> bool:
+        return t.text.casefold() in CONNECTORS or (t.norm in described and t.norm not in name.core)
+
+    while len(toks) > 1 and loose(toks[-1]):
+        toks.pop()
+    while len(toks) > 1 and loose(toks[0]):
+        toks.pop(0)
+    return tgt.text[toks[0].start:toks[-1].end] if toks else holder.text
 
 
 def _modifier_change(name: Name, src: _Side, tgt: _Side, used: set[int], flags: list[Flag], where: _Where) -> None:

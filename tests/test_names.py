@@ -292,6 +292,12 @@ NAME_CASES = [
      [(C, "Henry Louis Gates", "Henry Luke Gates")]),
     ("en-french-ou-to-word", "He met Curt Schilling in Boston.", "He met Court Schilling in Boston.", "en", "en",
      [((CW, C), "Curt Schilling", "Court Schilling")]),
+    # Slavic c is German tz (Plitvice/Plitwitz); words the original writes beside
+    # the name in lower case ("national park") are no part of the compared name
+    ("en-slavic-c", "Tourists visit the Plitvice Lakes national park in summer.",
+     "Tourists visit Plitwitz Lakes National Park in summer.", "en", "en", []),
+    ("en-slavic-c-other-name", "Tourists visit the Plitvice Lakes national park in summer.",
+     "Tourists visit Krka Lakes National Park in summer.", "en", "en", [(C, "Plitvice Lakes", "Krka Lakes")]),
     # --- Swedish originals
     ("sv-changed-place", "Talmannen Andreas Norlén besökte Göteborg i går.",
      "Talmannen Andreas Norlén besökte Malmö i går.", "sv", "sv", [(C, "Göteborg", "Malmö")]),
@@ -374,6 +380,12 @@ NAME_CASES = [
      "Programmet leddes av Henry Lukas Gates i fjol.", "sv", "sv", [(C, "Henry Louis Gates", "Henry Lukas Gates")]),
     ("sv-first-name-vowel", "Programmet leddes av Mario Rossi i fjol.", "Programmet leddes av Maria Rossi i fjol.",
      "sv", "sv", [(C, "Mario Rossi", "Maria Rossi")]),
+    ("sv-slavic-c", "Turisterna besöker Plitvice Lakes nationalpark varje sommar.",
+     "Turisterna besöker Plitwitz Lakes Nationalpark varje sommar.", "sv", "sv", []),
+    ("sv-slavic-c-compound", "Turisterna besöker Plitvicesjöarna varje sommar.",
+     "Turisterna besöker Plitwitzsjöarna varje sommar.", "sv", "sv", []),
+    ("sv-slavic-c-other-name", "Turisterna besöker Plitvice Lakes nationalpark varje sommar.",
+     "Turisterna besöker Krka Lakes Nationalpark varje sommar.", "sv", "sv", [(C, "Plitvice Lakes", "Krka Lakes")]),
     # --- across languages (the original Swedish, the translation English, and back)
     ("sv-en-exonyms", "Men i Moskva är de tydliga med att Nato måste backa.",
      "But in Moscow they are clear that Nato must back down.", "sv", "en", []),
