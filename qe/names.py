@@ -390,15 +390,25 @@ def is_known_place(word: str) -> bool:
     return _key(word) in _table_groups()
 
 
+# Letters that spell one sound in one orthography and another in the next:
+# French ou is the u of most others (Louis/Luis, Oustinov/Ustinov), Slavic c
+# is German tz (Plitvice/Plitwitz, Gliwice/Gleiwitz).
 _TRANSLIT = (("zh", "z"), ("sh", "s"), ("sj", "s"), ("sch", "s"), ("ch", "c"), ("tj", "c"), ("kh", "h"),
-             ("ck", "k"), ("ph", "f"), ("w", "v"), ("y", "i"), ("j", "i"), ("q", "k"), ("x", "ks"))
+             ("ck", "k"), ("ph", "f"), ("tz", "c"), ("ou", "u"), ("w", "v"), ("y", "i"), ("j", "i"), ("q", "k"),
+             ("x", "ks"))
+
+
+# Russian Е at the start of a word or after a vowel is Ye in English
+# romanisation, Je in Swedish and plain E in others (Yevmenov, Jevmenov,
+# Evmenov; Dostoyevsky, Dostoevsky): one letter of the original.
+_IOTATED_E = re.compile(r"(?:^|(?<=[aeiou]))[yj]e")
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def skeleton(word: str) -> str:
     """A spelling-insensitive key for transliterated names: Zelenskyy, Zelenskyj,
     Zelensky and Porosjenko/Poroshenko reduce to the same string."""
-    w = fold_accents(normalise(word))
+    w = _IOTATED_E.sub("e", fold_accents(normalise(word)))
     for a, b in _TRANSLIT:
         w = w.replace(a, b)
     w = re.sub(r"[^a-z]", "", w)
@@ -450,6 +460,8 @@ def distinct_words(a: str, b: str, language: str = "en") -> bool:
     if ka == kb or " " in ka or " " in kb or _inflected(ka, kb) or _inflected(kb, ka) \
             or _entity_ids(a) & _entity_ids(b):
         return False
+    if ka.replace("ou", "u") == kb.replace("ou", "u"):
+        return False  # one name in French spelling and another's (Louis/Luis), not a vowel swapped
     return zipf(ka, language) >= ESTABLISHED_ZIPF and zipf(kb, language) >= ESTABLISHED_ZIPF
 
 
@@ -776,15 +788,19 @@ def capitalised_elsewhere(doc: Document) -> frozenset[str]:
 
 def capitalised_in(text: str, language: str = "en") -> frozenset[str]:
     tokens = tokenize(text, language)
-    if _title_case(tokens):
+    if _title_case(tokens, language):
         return frozenset()
     return frozenset(t.norm for t in tokens if not t.sentence_start and _is_namey(t.text) and t.text != "I")
 
 
-def _title_case(tokens: Sequence[Token]) -> bool:
-    """A headline with most words capitalised: capitals there say nothing."""
+def _title_case(tokens: Sequence[Token], language: str) -> bool:
+    """A headline with most words capitalised: capitals there say nothing.
+    A headline leaves only function words in lower case; a lower-case verb or
+    noun ("spoke", "plan") is prose that happens to name several people."""
     words = [t for t in tokens if t.text[:1].isalpha()]
-    return len(words) >= 4 and sum(_is_namey(t.text) for t in words) >= 0.7 * len(words)
+    function = _word_set("function", language)
+    return len(words) >= 4 and sum(_is_namey(t.text) for t in words) >= 0.7 * len(words) \
+        and all(_is_namey(t.text) or t.norm in function or t.text.casefold() in CONNECTORS for t in words)
 
 
 def lower_case_words(text: str, language: str = "en") -> frozenset[str]:
@@ -798,7 +814,7 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
     (`known` words count as names there, `lower` ones as common words)."""
     tokens = tokenize(text, language)
     lower = lower | lower_case_words(text, language)
-    titlecase = _title_case(tokens)
+    titlecase = _title_case(tokens, language)
     titles = _word_set("title", language)
     compass = _words("compass", language)
     names: list[Name] = []
@@ -842,14 +858,14 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
                 continue
             break
         i = j
-        cut = _title_split(run, titles)
+        cut = _title_split(run, titles, language) or _person_split(run, titles, language)
         if cut:
             # "US President Donald Trump": a place or body, then a titled person
             run, i = run[:cut], tokens.index(run[cut])
         run = _trim(run, language, known, lower, titlecase, text)
         if not run:
             continue
-        core = tuple(r.norm for r in run if r.text.casefold() not in CONNECTORS and r.norm not in titles)
+        core = tuple(r.norm for r in run if r.text.casefold() not in CONNECTORS and not _is_title(r.norm, titles))
         if not core and not run[0].sentence_start and not titlecase and max(len(r.text) for r in run) > 3:
             core = tuple(r.norm for r in run if r.text.casefold() not in CONNECTORS)  # "the new Pope"
         if not core or (len(run) == 1 and re.fullmatch(r"I(?:['’](?:m|ve|d|ll))?", run[0].text)) \
@@ -864,21 +880,72 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
     return names
 
 
-def _title_split(run: Sequence[Token], titles: frozenset[str]) -> int:
+def _is_title(norm: str, titles: frozenset[str]) -> bool:
+    """A title, or a compound whose last part is one (Commander-in-Chief,
+    Vice-President, Secretary-General); Saint-Denis ends in a name."""
+    return norm in titles or ("-" in norm and norm.rsplit("-", 1)[-1] in titles)
+
+
+def _title_split(run: Sequence[Token], titles: frozenset[str], language: str) -> int:
     """Where a title starts a second name inside a run of capitals ("California
-    | Governor Arnold Schwarzenegger", "Russian | Foreign Minister Lavrov"):
-    the index of the title, or 0. Only a title after an acronym or a known
-    place, followed by a person's name (a capitalised non-title word) and not
-    joined by a connector, counts."""
+    | Governor Arnold Schwarzenegger", "Russian | Foreign Minister Lavrov",
+    "Culture | Secretary Oliver Dowden"): the index of the title, or 0. Only
+    a title after an acronym, a known place or the dictionary word of an
+    office's field, followed by a person's name (a capitalised non-title
+    word) and not joined by a connector, counts."""
     for p in range(1, len(run) - 1):
         prev, here = run[p - 1], run[p]
-        if here.norm in titles and prev.norm not in titles and prev.text.casefold() not in CONNECTORS \
-                and (_is_acronym(prev.text) or is_known_place(prev.text) or _key(prev.text) in _place_index()) \
-                and not _possessive(prev.text) and any(t.norm not in titles and t.text.casefold() not in CONNECTORS
+        if _is_title(here.norm, titles) and not _is_title(prev.norm, titles) \
+                and prev.text.casefold() not in CONNECTORS \
+                and (_is_acronym(prev.text) or is_known_place(prev.text) or _key(prev.text) in _place_index()
+                     or _field_of_office(prev, run[-1], language)) \
+                and not _possessive(prev.text) and any(not _is_title(t.norm, titles)
+                                                       and t.text.casefold() not in CONNECTORS
                                                        for t in run[p + 1:]) \
                 and not any(t.text.casefold() in CONNECTORS for t in run[p:]):
             return p
     return 0
+
+
+def _field_of_office(word: Token, last: Token, language: str) -> bool:
+    """A dictionary word before a title (Culture Secretary, Health Minister)
+    names the office's field, not part of the person, when the run ends in a
+    word no dictionary has (the surname): "Burger King Corporation" is one name.
+    An ordinal ranks the office instead (First Lady, Second Secretary)."""
+    return zipf(word.norm, language) >= DICTIONARY_WORD_ZIPF > zipf(last.norm, language) \
+        and word.norm not in _word_set("ordinal", language) \
+        and not _is_acronym(last.text)
+
+
+def _person_split(run: Sequence[Token], titles: frozenset[str], language: str) -> int:
+    """Where a person's name follows a body's name joined by connectors
+    ("Ministry of Internal Affairs and Administration | Kornel Morawiecki",
+    "Commander-in-Chief of the Navy | Nikolai Evmenov"): the index of the
+    first of two or more closing words no dictionary has, after a dictionary
+    word that ends the body's name; or 0. A body ends in its head noun or
+    a place, so rare words there are a person's."""
+    joints = [k for k, t in enumerate(run) if t.text.casefold() in CONNECTORS]
+    if not joints:
+        return 0
+    p = len(run)
+    while p - 1 > joints[-1] and _personal(run[p - 1], titles, language):
+        p -= 1
+    if len(run) - p < 2 or p - 1 <= joints[-1]:
+        return 0
+    head = run[p - 1]
+    return p if _body_zipf(head, language) >= DICTIONARY_WORD_ZIPF and not is_known_place(head.text) else 0
+
+
+def _body_zipf(tok: Token, language: str) -> float:
+    # bodies are often quoted in English in other languages' text ("Ministry of Defence")
+    return max(zipf(tok.norm, language), zipf(tok.norm, "en"))
+
+
+def _personal(tok: Token, titles: frozenset[str], language: str) -> bool:
+    """A word that may be part of a person's name: no dictionary word, title,
+    acronym or place."""
+    return _body_zipf(tok, language) < DICTIONARY_WORD_ZIPF and not _is_title(tok.norm, titles) \
+        and not _is_acronym(tok.text) and not is_known_place(tok.text) and _key(tok.text) not in _place_index()
 
 
 def _join_initials(core: tuple[str, ...]) -> tuple[str, ...]:
@@ -1219,8 +1286,11 @@ def _transposed(a: str, b: str) -> bool:
 @functools.lru_cache(maxsize=1 << 16)
 def _consonants(word: str) -> str:
     """The skeleton's first letter and its consonants: the part of a name that
-    survives transliteration (Artjom/Artem, Runnels/Runalls, Jajjhar/Jhajjar)."""
-    w = fold_accents(normalise(word))
+    survives transliteration (Artjom/Artem, Runnels/Runalls, Jajjhar/Jhajjar).
+    English w after a vowel and not before one is part of the vowel (ow, aw,
+    ew), which a transliteration writes with vowel letters (Dowden/Dauden)."""
+    w = _IOTATED_E.sub("e", fold_accents(normalise(word)))
+    w = re.sub(r"(?<=[aeiou])w(?![aeiouy])", "", w)
     for a, b in _TRANSLIT:
         if a != "tj":  # Swedish tj- is one sound; in a transliteration (Artjom) t and j are two
             w = w.replace(a, b)
@@ -1594,9 +1664,10 @@ def check_bead_names(
         unresolved.append(name)
 
     for name, holder in partial_changes:
-        kind = _change_kind(name, holder.text, tgt_language, cross)
+        found = _without_described(holder, name, src, tgt)
+        kind = _change_kind(name, found, tgt_language, cross)
         if kind is not None:
-            flags.append(_name_flag(kind, name.text, holder.text, where))
+            flags.append(_name_flag(kind, name.text, found, where))
 
     def explained(n: Name) -> bool:
         return any(n.start <= tgt.tokens[k].start < n.end for k in accounted)
@@ -1805,6 +1876,24 @@ def _foreign_words(holder: Name, name: Name, src: _Side, tgt: _Side) -> bool:
             continue
         return True
     return False
+
+
+def _without_described(holder: Name, name: Name, src: _Side, tgt: _Side) -> str:
+    """The translation name without the words at its edges that the original
+    writes beside the name in lower case: "the Plitvice Lakes national park"
+    is "Plitwitz Lakes National Park", and only "Plitwitz Lakes" stands for
+    the name. What is left is compared with it."""
+    described = {t.norm for t in src.tokens if t.text[:1].islower() and not name.start <= t.start < name.end}
+    toks = list(holder.tokens)
+
+    def loose(t: Token) -> bool:
+        return t.text.casefold() in CONNECTORS or (t.norm in described and t.norm not in name.core)
+
+    while len(toks) > 1 and loose(toks[-1]):
+        toks.pop()
+    while len(toks) > 1 and loose(toks[0]):
+        toks.pop(0)
+    return tgt.text[toks[0].start:toks[-1].end] if toks else holder.text
 
 
 def _modifier_change(name: Name, src: _Side, tgt: _Side, used: set[int], flags: list[Flag], where: _Where) -> None:
