@@ -2183,7 +2183,7 @@ def check_names(original: Document, translation: Document, beads: Sequence[Bead]
                 window: int = 1) -> list[list[Flag]]:
     """Flags for each bead (same order as `beads`); the languages are the documents'."""
     views = [_BeadView.of(original, translation, beads, k, window) for k in range(len(beads))]
-    token = _OTHER_SIDE.set(_other_side_words(views))
+    token = _OTHER_SIDE.set(_other_side_words(views, original.language, translation.language))
     try:
         return _check_beads(original, translation, views)
     finally:
@@ -2215,15 +2215,15 @@ class _BeadView:
                    original.join(tuple(ctx_src)), translation.join(tuple(ctx_tgt)))
 
 
-def _other_side_words(views: Sequence[_BeadView]) -> dict[str, frozenset[str]]:
+def _other_side_words(views: Sequence[_BeadView], language: str, tgt_language: str) -> dict[str, frozenset[str]]:
     """Every text a bead's check reads -> the words of the other side's bead
-    text and neighbours."""
+    text and neighbours (tokenized as the check will tokenize them: memoised)."""
     words: dict[str, set[str]] = {}
     for v in views:
         if not v.src_text:
             continue
-        src_words = {normalise(m.group()) for text in (v.src_text, v.src_context) for m in _TOKEN.finditer(text)}
-        tgt_words = {normalise(m.group()) for text in (v.tgt_text, v.tgt_context) for m in _TOKEN.finditer(text)}
+        src_words = {t.norm for text in (v.src_text, v.src_context) for t in tokenize(text, language)}
+        tgt_words = {t.norm for text in (v.tgt_text, v.tgt_context) for t in tokenize(text, tgt_language)}
         for text in (v.src_text, v.src_context):
             words.setdefault(text, set()).update(tgt_words)
         for text in (v.tgt_text, v.tgt_context):
