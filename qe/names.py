@@ -1643,7 +1643,11 @@ def check_bead_names(
                 continue  # a shortened name ("Trump" for "Donald Trump") is not an error
             if holder is not None and len(parts) >= 3:
                 minor_words = _word_set("function", src.language) | _word_set("title", src.language)
-                # a lost function word or title ("First Lady" -> "first lady" is not matched) loses nothing
+                # a lost function word or title ("First Lady" -> "first lady" is not matched) loses
+                # nothing, nor does an administrative division after the place it qualifies
+                # ("Podkarpackie [Region] Customs": the body is the same, "Research" in
+                # "Foreign Policy [Research] Institute" names another)
+                minor_words |= _word_set("division", src.language)
                 kept = [k or w in minor_words for k, w in zip(kept, parts)]
                 inner = any(not kept[i] and any(kept[:i]) and any(kept[i + 1:]) for i in range(len(kept)))
                 accounted |= {k for k, t in enumerate(tgt.tokens) if holder.start <= t.start < holder.end}
@@ -1719,7 +1723,8 @@ def check_bead_names(
             if kind is not None:
                 flags.append(_name_flag(kind, name.text, cand.text, where))
         elif not _demonym_or_date(name, language) and not _bracketed_abbreviation(name, src) \
-                and not _unit_of_shared_number(name, src, tgt) and not _acronym_written_as_word(name, src, tgt):
+                and not _unit_of_shared_number(name, src, tgt) and not _acronym_written_as_word(name, src, tgt) \
+                and not _named_by_kept_acronym(name, src, tgt):
             # ("the Europeans", "on Monday": rewordings, not lost names)
             flags.append(_name_flag(FlagKind.MISSING, name.text, None, where))
 
@@ -1833,6 +1838,32 @@ def _bracketed_abbreviation(name: Name, src: _Side) -> bool:
         return False
     head = before[:-1].rstrip()
     return any(n.end == len(head) and _abbreviates(name.text, n.text) for n in src.names)
+
+
+def _named_by_kept_acronym(name: Name, src: _Side, tgt: _Side) -> bool:
+    """The name is followed by its acronym in brackets ("Extremely Drug
+    Resistant Tuberculosis (XDR-TB)") and the translation keeps the acronym:
+    the thing is still named, its spelled-out form said in other words
+    ("highly drug-resistant tuberculosis (XDR-TB)"), not cut out before it
+    ("received by (USGS)"). The acronym must share
+    all but one of the name's initials, in order (XDR-TB: DRT of EDRT), so a
+    country or a year in brackets does not count."""
+    after = re.match(r"\s*\(\s*([^()\s]+)\s*\)", src.text[name.end:])
+    if after is None:
+        return False
+    letters = _acronym_letters(after.group(1))
+    function = _word_set("function", tgt.language) | CONNECTORS
+    # the translation brackets the acronym after words of its own, not after a
+    # bare preposition where the name was cut out ("received by (USGS)")
+    if letters is None or not any(
+            t.text == after.group(1) and k > 0 and tgt.text[tgt.tokens[k - 1].end:t.start].strip() == "("
+            and tgt.tokens[k - 1].norm not in function
+            for k, t in enumerate(tgt.tokens)):
+        return False
+    initials = _acronym_of([t.text for t in name.tokens]).upper()
+    common = difflib.SequenceMatcher(a=initials, b=letters.upper()).find_longest_match(
+        0, len(initials), 0, len(letters)).size
+    return len(initials) >= 2 and common >= max(2, len(initials) - 1)
 
 
 def _plain_shortening(name: Name, tgt: _Side, used: set[int]) -> bool:

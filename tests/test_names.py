@@ -417,6 +417,36 @@ NAME_CASES = [
      [(C, "Zelenskyy", "Porosjenko")]),
     ("en-sv-changed-place", "Kyiv and other cities in Ukraine came under attack.",
      "Odessa och andra städer i Ukraina utsattes för angrepp.", "en", "sv", [(C, "Kyiv", "Odessa")]),
+    # an administrative division dropped after the place it qualifies: the
+    # same body; another inner word dropped names another one
+    ("en-division-dropped", "She has led the Kherson Oblast Military Administration since last year.",
+     "She has led the Kherson Military Administration since last year.", "en", "en", []),
+    ("en-inner-word-dropped", "She has led the Kherson Oblast Military Administration since last year.",
+     "She has led the Kherson Oblast Administration since last year.", "en", "en",
+     [(C, "Kherson Oblast Military Administration", "Kherson Oblast Administration")]),
+    ("sv-division-dropped", "Hon leder Kherson Oblast Military Administration sedan i fjol.",
+     "Hon leder Kherson Military Administration sedan i fjol.", "sv", "sv", []),
+    ("sv-division-dropped-word-changed", "Hon leder Kherson Oblast Military Administration sedan i fjol.",
+     "Hon leder Kherson Civil Administration sedan i fjol.", "sv", "sv",
+     [((C, CW), "Kherson Oblast Military Administration", "Kherson Civil Administration")]),
+    # a name said in other words beside its acronym, which the translation
+    # keeps: still named; without the acronym it is gone
+    ("en-acronym-kept-name-reworded",
+     "Dr. Tony Moll discovered the Extremely Drug Resistant Tuberculosis (XDR-TB) in the region.",
+     "Dr. Tony Moll discovered highly drug-resistant tuberculosis (XDR-TB) in the region.", "en", "en", []),
+    ("en-acronym-and-name-gone",
+     "Dr. Tony Moll discovered the Extremely Drug Resistant Tuberculosis (XDR-TB) in the region.",
+     "Dr. Tony Moll discovered highly drug-resistant tuberculosis in the region.", "en", "en",
+     [(M, "Extremely Drug Resistant Tuberculosis", None)]),
+    ("en-name-cut-before-acronym", "No reports were received by the United States Geological Survey (USGS) today.",
+     "No reports were received by (USGS) today.", "en", "en", [(M, "United States Geological Survey", None)]),
+    ("en-bracketed-country-is-no-acronym", "The talks were held at the Senate (US) on Monday.",
+     "The talks were held on Monday (US).", "en", "en", [(M, "Senate", None)]),
+    ("sv-acronym-kept-name-reworded", "Läkare upptäckte Extremt Resistent Tuberkulos (XDR-TB) i regionen.",
+     "Läkare upptäckte mycket resistent tuberkulos (XDR-TB) i regionen.", "sv", "sv", []),
+    ("sv-acronym-and-name-gone", "Läkare upptäckte Extremt Resistent Tuberkulos (XDR-TB) i regionen.",
+     "Läkare upptäckte mycket resistent tuberkulos i regionen.", "sv", "sv",
+     [(M, "Extremt Resistent Tuberkulos", None)]),
 ]
 
 NUMBER_CASES = [
