@@ -1,9 +1,17 @@
-"""Sentence alignment: run features in, beads out.
+"""Sentence alignment: sentence features in, beads out.
 
 `align()` is a pure function. It takes, for each side, unit feature vectors of
-every run of 1..max_run consecutive sentences and the sentences' lengths, and
-returns beads: groups of consecutive original sentences paired with groups of
-consecutive translation sentences, or left unpaired (1-0 omitted, 0-1 added).
+the sentences, the norms of the summed vectors of every run of 1..max_run
+consecutive sentences, and the sentences' lengths, and returns beads: groups of
+consecutive original sentences paired with groups of consecutive translation
+sentences, or left unpaired (1-0 omitted, 0-1 added).
+
+A run's vector is the normalised sum of its sentences' vectors, never stored:
+the cosine of two runs is the sum of their sentences' cross dot products over
+the product of the two runs' norms. The search computes each sentence pair's
+dot product once, only inside its band, with prefix sums along each row, so
+every bead shape costs O(1) per cell and the data it reads is a few numbers
+per cell instead of a (max_run, n, dim) array of run vectors per side.
 
 How it scores (after Vecalign, with our own choices):
 - cost of a bead = normalised cosine distance of its two runs × a penalty for
@@ -93,12 +101,16 @@ class AlignSettings:
 class SideRuns:
     """One side's input to the aligner.
 
-    features: (max_run, n, dim) float32; features[k-1, i] is the unit vector of
-        sentences i..i+k-1 (rows with i+k > n are unused).
+    vectors: (n, dim) float32 unit vectors of the sentences (zero rows allowed).
+    norms: (max_run, n) float64; norms[k-1, i] is the norm of the sum of
+        vectors[i..i+k-1] (1 for single sentences and for a zero sum; entries
+        with i+k > n are unused). The cosine of a run with anything is its
+        members' summed dot products over this norm.
     lengths: (n,) character lengths of the sentences.
     """
 
-    features: np.ndarray
+    vectors: np.ndarray
+    norms: np.ndarray
     lengths: np.ndarray
 
     def __len__(self) -> int:
@@ -106,7 +118,11 @@ class SideRuns:
 
     @property
     def max_run(self) -> int:
-        return int(self.features.shape[0])
+        return int(self.norms.shape[0])
+
+    def first_runs(self) -> SideRuns:
+        """The same side limited to runs of one sentence."""
+        return SideRuns(self.vectors, self.norms[:1], self.lengths)
 
 
 @dataclass(frozen=True)
@@ -157,14 +173,17 @@ def build_runs(
     concatenate: bool = False,
     sentence_vectors: np.ndarray | None = None,
 ) -> SideRuns:
-    """Features of every run of 1..max_run sentences.
+    """The aligner's input for one side: sentence vectors and run norms.
 
     Semantic part: the sentences' embeddings (`sentence_vectors`, or `encode`
-    called once), a run being the normalised sum of its members; with
-    `concatenate`, runs of 2+ are embedded as one text (better, but the model
-    then sees each sentence max_run times). Lexical part: hashed n-grams,
-    weighted by `lexical_weight` (0 when the two sides are different languages).
+    called once), a run being the normalised sum of its members. Lexical part:
+    hashed n-grams, weighted by `lexical_weight` (0 when the two sides are
+    different languages). `concatenate` (embedding runs of 2+ as one text) is
+    no longer supported: bead costs come from sentence-level dot products,
+    which a run embedded as a whole text does not have.
     """
+    if concatenate:
+        raise ValueError("build_runs: concatenate is not supported; runs are sums of sentence vectors")
     n = len(texts)
     if sentence_vectors is None:
         sentence_vectors = encode(list(texts)) if n else np.zeros((0, 1), np.float32)
@@ -174,36 +193,48 @@ def build_runs(
         # sentences equally on both (raw n-gram counts would let long ones dominate)
         sem = np.concatenate([math.sqrt(1.0 - lexical_weight) * sem,
                               math.sqrt(lexical_weight) * _unit(lexical_features(texts))], axis=1)
-    dim_sem = sem.shape[1]
-    dim = dim_sem
-    feats = np.zeros((max_run, n, dim), dtype=np.float32)
-    concat_vectors: dict[int, np.ndarray] = {}
-    if concatenate and encode is not None and lexical_weight == 0:  # whole-run embeddings have no lexical part
-        for k in range(2, max_run + 1):
-            if n - k + 1 > 0:
-                joined = [" ".join(texts[i:i + k]) for i in range(n - k + 1)]
-                concat_vectors[k] = _unit(np.asarray(encode(joined), dtype=np.float32))
-    feats[0] = sem
+    lengths = np.array([max(1, len(t)) for t in texts], dtype=np.float64)
+    return SideRuns(vectors=sem, norms=_run_norms(sem, max_run), lengths=lengths)
+
+
+def _run_norms(vectors: np.ndarray, max_run: int) -> np.ndarray:
+    """Norms of the summed vectors of every run of 1..max_run sentences.
+
+    |a_i + ... + a_j|^2 is the sum of all dot products among the members, so a
+    run of k is the run of k-1 plus the new member's square and twice its dot
+    products with the k-1 before it: O(n * max_run) dot products of
+    neighbours, no run vector. Single sentences are unit (or zero) vectors and
+    keep norm 1, so their cosines are plain dot products."""
+    n = vectors.shape[0]
+    norms = np.ones((max_run, n), dtype=np.float64)
+    if max_run < 2 or n < 2:
+        return norms
+    # in float64 (a norm's rounding error enters every cosine of its run), by
+    # blocks of rows converted once and small enough to stay in cache
+    square = np.empty(n)
+    near = [np.empty(max(0, n - d)) for d in range(1, max_run)]  # near[d-1][i] = vectors[i] . vectors[i + d]
+    block = 1024
+    for r0 in range(0, n, block):
+        r1 = min(n, r0 + block)
+        x = vectors[r0:min(n, r1 + max_run - 1)].astype(np.float64)
+        square[r0:r1] = np.einsum("nd,nd->n", x[:r1 - r0], x[:r1 - r0])
+        for d in range(1, max_run):
+            count = min(r1, n - d) - r0
+            if count > 0:
+                near[d - 1][r0:r0 + count] = np.einsum("nd,nd->n", x[:count], x[d:d + count])
+    total = square.copy()
     for k in range(2, max_run + 1):
         count = n - k + 1
         if count <= 0:
-            continue
-        if k in concat_vectors:
-            feats[k - 1, :count] = concat_vectors[k]
-        else:
-            # a run of k = the run of k-1 plus the next sentence, summed in place
-            # (a cumulative sum and fresh temporaries per length cost 20k-sentence
-            # documents twice the memory traffic of 2k ones per sentence)
-            run = feats[k - 1, :count]
-            np.add(feats[k - 2, :count], sem[k - 1:k - 1 + count], out=run)
-    for k in range(2, max_run + 1):
-        if n - k + 1 > 0 and k not in concat_vectors:
-            run = feats[k - 1, :n - k + 1]
-            norms = np.linalg.norm(run, axis=1, keepdims=True)
-            norms[norms == 0] = 1.0
-            run /= norms
-    lengths = np.array([max(1, len(t)) for t in texts], dtype=np.float64)
-    return SideRuns(features=feats, lengths=lengths)
+            break
+        last = k - 1  # the new member is i + k - 1
+        total = total[:count] + square[last:last + count]
+        for d in range(1, k):
+            total += 2.0 * near[d - 1][last - d:last - d + count]
+        # an all-zero run (blank sentences without lexical features) has no
+        # direction: its cosines are 0 whatever the norm, 1 avoids 0/0
+        norms[k - 1, :count] = np.where(total > 0, np.sqrt(np.maximum(total, 0.0)), 1.0)
+    return norms
 
 
 # --------------------------------------------------------------------------- search
@@ -213,6 +244,29 @@ def build_runs(
 _SAME = 1e-6
 # far below any real cost difference, far above float64 rounding of path sums
 _TIE = 1e-9
+
+@dataclass(frozen=True)
+class _Band:
+    """Cross dot products src[r] . tgt[q] for the cells a banded search reads,
+    as prefix sums along each row: the sum of a row's products over columns
+    b..c-1 is prefix[base[r] + c] - prefix[base[r] + b], for boundaries b, c in
+    first[r]..last[r]. Rows are stored flat (per row an offset and a width),
+    so memory is linear in the band's cells, not in n * m."""
+
+    lo: np.ndarray  # the search band and shapes' reach this was built for
+    hi: np.ndarray
+    reach: tuple[int, int]
+    first: np.ndarray  # (n,) first column boundary stored for each src row
+    last: np.ndarray  # (n,) last column boundary stored (inclusive)
+    base: np.ndarray  # (n,) flat index of column boundary 0 of each row (may be negative)
+    prefix: np.ndarray  # flat float64
+
+    def lookup(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Prefix values at (rows[k], cols[k]), and whether each is stored (0 where not)."""
+        ok = (cols >= self.first[rows]) & (cols <= self.last[rows])
+        idx = np.where(ok, self.base[rows] + cols, 0)
+        return np.where(ok, self.prefix[idx], 0.0), ok
+
 
 @dataclass
 class _Problem:
@@ -227,6 +281,8 @@ class _Problem:
     settings: AlignSettings
     # length deviation the document's own 1-1 pairs show (inf: not measured yet)
     length_slack: float = math.inf
+    # cross products of the last band searched; later lookups near the path use it
+    band: _Band | None = None
 
 
 def _baselines(runs: SideRuns, other: SideRuns) -> np.ndarray:
@@ -234,13 +290,22 @@ def _baselines(runs: SideRuns, other: SideRuns) -> np.ndarray:
 
     Vecalign samples random sentences for this; the mean of dot products is
     the dot product with the mean vector, so the exact mean over the whole
-    document costs one matrix-vector product per run length, with no sampling
-    noise (a 64-sentence sample cost 0.7 points of strict F1 on Text+Berg dev)."""
-    base = np.ones((runs.max_run, len(runs)), dtype=np.float64)
+    document costs one matrix-vector product, with no sampling noise (a
+    64-sentence sample cost 0.7 points of strict F1 on Text+Berg dev). A run's
+    dot product with the mean is its members' summed over the run's norm."""
+    n = len(runs)
+    base = np.ones((runs.max_run, n), dtype=np.float64)
     if len(other):
-        centre = other.features[0].mean(axis=0)
-        for r in range(runs.max_run):
-            base[r] = 1.0 - runs.features[r] @ centre
+        centre = other.vectors.mean(axis=0)
+        single = runs.vectors @ centre
+        base[0] = 1.0 - single
+        total = single.astype(np.float64)
+        for r in range(1, runs.max_run):
+            count = n - r
+            if count <= 0:
+                break
+            total = total[:count] + single[r:r + count]
+            base[r, :count] = 1.0 - total / runs.norms[r, :count]
     return np.maximum(base, 1e-3)
 
 
@@ -257,24 +322,52 @@ def _make_problem(src: SideRuns, tgt: SideRuns, settings: AlignSettings) -> _Pro
     )
 
 
-def _bead_costs(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
-    """Costs of beads taking src[i-n:i] and tgt[j-m:j] for each j in js (n, m >= 1).
+def _run_cosines(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
+    """Cosines of the runs src[i-n:i] and tgt[j-m:j] for each j in js (n, m >= 1);
+    `i` is one end row or an array paired elementwise with `js`.
 
-    `i` is one end row (the DP's case: a matrix-vector product) or an array
-    paired elementwise with `js`."""
+    1-1 pairs may be anywhere in the document (moved text, unrelated pairs):
+    a gathered dot product of the two sentence vectors. Bigger runs are asked
+    for near the path: their summed products come from the last searched band
+    where it holds them, from the sentence vectors where it does not."""
     a = np.asarray(i) - n
     bs = js - m
-    if a.ndim == 0 and bs.size and bs[-1] - bs[0] + 1 == bs.size:
-        # the DP's case, consecutive columns: a view, not a gathered copy (on
-        # long documents the copy's memory traffic made the search superlinear)
-        tgt_vecs = p.tgt.features[m - 1, bs[0]:bs[-1] + 1]
-    else:
-        tgt_vecs = p.tgt.features[m - 1, bs]
-    if a.ndim == 0:
-        sims = tgt_vecs @ p.src.features[n - 1, a]
-    else:
-        sims = np.einsum("kd,kd->k", tgt_vecs, p.src.features[n - 1, a])
-    dist = 1.0 - sims.astype(np.float64)
+    if n == 1 and m == 1:
+        if a.ndim == 0:
+            if bs.size and bs[-1] - bs[0] + 1 == bs.size:
+                tgt_vecs = p.tgt.vectors[bs[0]:bs[-1] + 1]  # consecutive columns: a view, no copy
+            else:
+                tgt_vecs = p.tgt.vectors[bs]
+            return (tgt_vecs @ p.src.vectors[a]).astype(np.float64)
+        return np.einsum("kd,kd->k", p.tgt.vectors[bs], p.src.vectors[a]).astype(np.float64)
+    a = np.broadcast_to(a, bs.shape)
+    total = np.zeros(bs.shape)
+    stored = np.zeros(bs.shape, dtype=bool)
+    if p.band is not None and bs.size:
+        stored[:] = True
+        for x in range(n):
+            upper, ok_upper = p.band.lookup(a + x, bs + m)
+            lower, ok_lower = p.band.lookup(a + x, bs)
+            total += upper - lower
+            stored &= ok_upper & ok_lower
+    missing = np.flatnonzero(~stored)
+    if missing.size:
+        src_sum = p.src.vectors[a[missing]].astype(np.float64)
+        for x in range(1, n):
+            src_sum += p.src.vectors[a[missing] + x]
+        tgt_sum = p.tgt.vectors[bs[missing]].astype(np.float64)
+        for y in range(1, m):
+            tgt_sum += p.tgt.vectors[bs[missing] + y]
+        total[missing] = np.einsum("kd,kd->k", src_sum, tgt_sum)
+    return total / (p.src.norms[n - 1, a] * p.tgt.norms[m - 1, bs])
+
+
+def _costs_from_cosines(p: _Problem, n: int, m: int, i, js: np.ndarray, sims: np.ndarray) -> np.ndarray:
+    """Costs of beads taking src[i-n:i] and tgt[j-m:j] (n, m >= 1) whose runs
+    have cosines `sims`; `i` is one end row or an array paired with `js`."""
+    a = np.asarray(i) - n
+    bs = js - m
+    dist = 1.0 - sims
     dist[dist < _SAME] = 0.0
     norm = dist / (0.5 * (p.src_base[n - 1, a] + p.tgt_base[m - 1, bs]))
     s = p.settings
@@ -290,50 +383,172 @@ def _bead_costs(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
     return (norm + extra) * (n * m) ** s.shape_exponent + _TIE * (n * m - 1)
 
 
+def _bead_costs(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
+    """Costs of beads taking src[i-n:i] and tgt[j-m:j] for each j in js (n, m >= 1).
+
+    `i` is one end row or an array paired elementwise with `js`."""
+    return _costs_from_cosines(p, n, m, i, js, _run_cosines(p, n, m, i, js))
+
+
+def _reach(shapes: list[tuple[int, int]]) -> tuple[int, int]:
+    """Longest src and tgt runs of the paired shapes: how far above and left of
+    a cell the bead ending there reads."""
+    paired = [(sn, sm) for sn, sm in shapes if sn and sm]
+    return max((sn for sn, _ in paired), default=0), max((sm for _, sm in paired), default=0)
+
+
+def _cross_band(p: _Problem, lo: np.ndarray, hi: np.ndarray, shapes: list[tuple[int, int]]) -> _Band:
+    """Every src . tgt product that beads ending in the band lo..hi read.
+
+    A bead ending at (i, j) reads rows i-n..i-1 and columns j-m..j-1, so row r
+    needs the column boundaries lo[i]-max_m..hi[i] of the rows i in
+    r+1..r+max_n. Products are computed by blocks of rows as matrix products
+    over all the columns any row of the block needs; a block of half the
+    band's width spans about 1.5 widths where the path runs diagonally."""
+    n, m = len(p.src), len(p.tgt)
+    reach_n, reach_m = _reach(shapes)
+    first = lo[1:].copy()
+    last = hi[1:].copy()
+    for x in range(1, min(reach_n, n)):
+        first[:n - x] = np.minimum(first[:n - x], lo[1 + x:])
+        last[:n - x] = np.maximum(last[:n - x], hi[1 + x:])
+    first = np.clip(first - reach_m, 0, m)
+    last = np.clip(last, 0, m)
+    widths = last - first + 1
+    offsets = np.concatenate([[0], np.cumsum(widths)])
+    prefix = np.empty(int(offsets[-1]))
+    block = int(np.clip(np.median(widths) // 2 if n else 1, 8, 256))
+    for r0 in range(0, n, block):
+        r1 = min(n, r0 + block)
+        c0, c1 = int(first[r0:r1].min()), int(last[r0:r1].max())
+        sums = np.zeros((r1 - r0, c1 - c0 + 1))
+        # float64 products: a box sums up to max_run^2 of them and prefix
+        # differences cancel, so float32's error would grow with the run sizes
+        products = p.src.vectors[r0:r1].astype(np.float64) @ p.tgt.vectors[c0:c1].astype(np.float64).T
+        np.cumsum(products, axis=1, out=sums[:, 1:])
+        # row r's boundaries first[r]..last[r] out of the block's c0..c1
+        w = widths[r0:r1]
+        rows = np.repeat(np.arange(r1 - r0), w)
+        cols = np.arange(int(w.sum())) - np.repeat(offsets[r0:r1] - offsets[r0] - first[r0:r1] + c0, w)
+        prefix[offsets[r0]:offsets[r1]] = sums[rows, cols]
+    return _Band(lo=lo, hi=hi, reach=(reach_n, reach_m), first=first, last=last, base=offsets[:-1] - first,
+                 prefix=prefix)
+
+
+# cells of the band whose bead costs are computed at once, ahead of the DP rows
+# that read them: enough to share numpy's per-call overhead among many cells,
+# few enough that a chunk's arrays stay a few MB (1 << 12 to 1 << 16 timed alike)
+_CHUNK_CELLS = 1 << 14
+
+
+def _chunk_costs(p: _Problem, band: _Band, lo: np.ndarray, hi: np.ndarray, i0: int, i1: int,
+                 shapes: list[tuple[int, int]]) -> dict[int, np.ndarray]:
+    """Bead costs of every paired shape (by index in `shapes`) ending at every
+    cell of rows i0..i1-1 of the band, rows laid end to end.
+
+    Cells where a shape does not fit (it would start before row or column 0,
+    or outside the band) get a meaningless finite value: the search never
+    reads them. The sum over a bead's box is the sum over its rows of one
+    prefix difference each, accumulated for all shapes at once."""
+    widths = hi[i0:i1] - lo[i0:i1] + 1
+    row_of = np.repeat(np.arange(i0, i1), widths)
+    cols = np.arange(int(widths.sum())) - np.repeat(np.cumsum(widths) - widths - lo[i0:i1], widths)
+    paired = [(sn, sm) for sn, sm in shapes if sn and sm]
+    reach_n, _ = _reach(shapes)
+    # column_sums[x][t]: sum over rows i-x..i-1 of the prefix at column j-t,
+    # for the shifts t some shape of x or more rows needs
+    column_sums: list[dict[int, np.ndarray]] = [{}]
+    for x in range(1, reach_n + 1):
+        row = np.maximum(row_of - x, 0)
+        base, first, last = band.base[row], band.first[row], band.last[row]
+        sums = {}
+        for t in sorted({0} | {sm for sn, sm in paired if sn >= x}):
+            sums[t] = band.prefix[base + np.clip(cols - t, first, last)]
+            if x > 1:
+                sums[t] += column_sums[x - 1][t]
+        column_sums.append(sums)
+    out: dict[int, np.ndarray] = {}
+    n, m = len(p.src), len(p.tgt)
+    for si, (sn, sm) in enumerate(shapes):
+        if not (sn and sm) or sn > n or sm > m:  # (bigger than a side: never fits)
+            continue
+        # where the shape does not fit, clamp so every index below is valid
+        ends_i, ends_j = np.maximum(row_of, sn), np.maximum(cols, sm)
+        box = column_sums[sn][0] - column_sums[sn][sm]
+        sims = box / (p.src.norms[sn - 1, ends_i - sn] * p.tgt.norms[sm - 1, ends_j - sm])
+        out[si] = _costs_from_cosines(p, sn, sm, ends_i, ends_j, sims)
+    return out
+
+
 def _search(p: _Problem, lo: np.ndarray, hi: np.ndarray, skip: float,
             shapes: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
     """Banded DP. Row i (0..n) holds columns lo[i]..hi[i] inclusive.
-    Returns the path as (n_src, n_tgt, cost) steps from the start."""
+    Returns the path as (n_src, n_tgt, cost) steps from the start.
+
+    Bead costs are computed a chunk of rows at a time from the band's cross
+    products. A row lays each shape's candidates (previous cost + bead cost)
+    side by side and takes the cheapest per column; on a tie the first shape
+    wins, as the order of `shapes` (smaller beads first) intends."""
     n = len(p.src)
     inf = np.inf
+    if p.band is None or p.band.lo is not lo or p.band.hi is not hi or p.band.reach != _reach(shapes):
+        p.band = _cross_band(p, lo, hi, shapes)  # the second of two passes over one band reuses it
+    band = p.band
+    cells = np.concatenate([[0], np.cumsum(hi - lo + 1)])  # flat index of row i's first cell
+    lo_, hi_ = lo.tolist(), hi.tolist()  # Python ints: the row loop reads them per shape
+    max_width = int((hi - lo).max()) + 1
+    stacked = np.empty((max_width, len(shapes)))  # candidates of a row, one column per shape
+    columns = np.arange(max_width)
+    offsets = columns * skip
     D: list[np.ndarray] = []
-    back: list[np.ndarray] = []  # index into shapes, -1 = insertion (0,1)
+    back: list[np.ndarray] = []  # index into shapes, -1 = insertion (0,1); meaningless where D is inf
+    chunk_start = chunk_end = 0
+    costs: dict[int, np.ndarray] = {}
     for i in range(n + 1):
-        width = hi[i] - lo[i] + 1
-        js = np.arange(lo[i], hi[i] + 1)
-        best = np.full(width, inf)
-        arg = np.full(width, -2, dtype=np.int16)
+        if i >= chunk_end:
+            chunk_start = i
+            chunk_end = max(i + 1, int(np.searchsorted(cells, cells[i] + _CHUNK_CELLS, side="right")) - 1)
+            chunk_end = min(chunk_end, n + 1)
+            costs = _chunk_costs(p, band, lo, hi, chunk_start, chunk_end, shapes)
+        lo_i, hi_i = lo_[i], hi_[i]
+        width = hi_i - lo_i + 1
+        row_cells = int(cells[i] - cells[chunk_start]) - lo_i  # + column = index into this chunk's costs
         if i == 0:
-            best[js == 0] = 0.0
-        for si, (sn, sm) in enumerate(shapes):
-            pi = i - sn
-            if pi < 0:
-                continue
-            prev_lo, prev_hi = lo[pi], hi[pi]
-            pj = js - sm
-            ok = (pj >= prev_lo) & (pj <= prev_hi) & (pj >= 0)
-            if not ok.any():
-                continue
-            cand = np.full(width, inf)
-            prev = D[pi][pj[ok] - prev_lo]
-            if sm == 0:
-                cost = np.full(prev.shape, skip)
-            else:
-                cost = _bead_costs(p, sn, sm, i, js[ok])
-            cand[ok] = prev + cost
-            better = cand < best
-            best[better] = cand[better]
-            arg[better] = si
+            best = np.full(width, inf)
+            arg = np.full(width, -2, dtype=np.int16)
+            if lo_i <= 0 <= hi_i:
+                best[-lo_i] = 0.0
+        else:
+            cand = stacked[:width]
+            cand.fill(inf)
+            for si, (sn, sm) in enumerate(shapes):
+                pi = i - sn
+                if pi < 0:
+                    continue
+                prev_lo = lo_[pi]
+                # columns j whose bead starts inside the previous row's band
+                j0, j1 = max(lo_i, prev_lo + sm, sm), min(hi_i, hi_[pi] + sm)
+                if j0 > j1:
+                    continue
+                prev = D[pi][j0 - sm - prev_lo:j1 - sm - prev_lo + 1]
+                out = cand[j0 - lo_i:j1 - lo_i + 1, si]
+                if sm == 0:
+                    np.add(prev, skip, out=out)
+                else:
+                    np.add(prev, costs[si][row_cells + j0:row_cells + j1 + 1], out=out)
+            arg = cand.argmin(axis=1)
+            best = cand[columns[:width], arg]
+            arg = arg.astype(np.int16)
         # insertions (0, 1) within the row: D[j] = min(best[j], D[j-1] + skip).
         # An exact tie goes to the insertion, so of two identical translation
         # sentences the later one is the added copy.
         if width > 1:
-            offs = np.arange(width) * skip
-            g = best - offs
-            via = np.concatenate([[inf], np.minimum.accumulate(g)[:-1]]) + offs  # best path ending in an insertion
-            ins = np.isfinite(via) & (via <= best + _TIE * 1e-3)
-            best = np.where(ins, np.minimum(via, best), best)
-            arg[ins] = -1
+            offs = offsets[:width]
+            # via[k]: the best path to column k+1 ending in an insertion
+            via = np.minimum.accumulate(best - offs)[:-1] + offs[1:]
+            ins = via <= best[1:] + _TIE * 1e-3
+            np.minimum(via, best[1:], out=best[1:], where=ins)
+            arg[1:][ins] = -1
         D.append(best)
         back.append(arg)
     # trace back from (n, m)
@@ -390,14 +605,21 @@ def _band_around(points: list[tuple[int, int]], n: int, m: int, width: int) -> t
 
 
 def _coarsen(runs: SideRuns) -> SideRuns:
-    """Halve a side: pairs of neighbouring sentences become one unit."""
-    f = runs.features[0]
+    """Halve a side: pairs of neighbouring sentences become one unit (an odd
+    last sentence stays alone). Written into one new array: on long documents
+    the passes over the vectors are what this costs."""
+    f = runs.vectors
     n = f.shape[0]
-    half = (n + 1) // 2
-    pad = np.zeros((half * 2 - n, f.shape[1]), np.float32)
-    g = np.concatenate([f, pad]).reshape(half, 2, -1).sum(axis=1)
+    half, pairs = (n + 1) // 2, n // 2
+    g = np.empty((half, f.shape[1]), dtype=np.float32)
+    np.add(f[0:2 * pairs:2], f[1:2 * pairs:2], out=g[:pairs])
+    if half > pairs:
+        g[pairs] = f[n - 1]
+    norms = np.linalg.norm(g, axis=-1, keepdims=True)
+    norms[norms == 0] = 1.0
+    g /= norms
     lengths = np.concatenate([runs.lengths, np.zeros(half * 2 - n)]).reshape(half, 2).sum(axis=1)
-    return SideRuns(features=_unit(g)[None, :, :], lengths=np.maximum(lengths, 1.0))
+    return SideRuns(vectors=g, norms=np.ones((1, half)), lengths=np.maximum(lengths, 1.0))
 
 
 def _path_points(steps: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
@@ -470,7 +692,7 @@ def _approximate_path(src: SideRuns, tgt: SideRuns, settings: AlignSettings, *,
     measured and used at full resolution only."""
     n, m = len(src), len(tgt)
     simple = dataclasses.replace(settings, max_run=1, max_bead=2)
-    p = _make_problem(SideRuns(src.features[:1], src.lengths), SideRuns(tgt.features[:1], tgt.lengths), simple)
+    p = _make_problem(src.first_runs(), tgt.first_runs(), simple)
     if (n + 1) * (m + 1) <= settings.full_search_cells or n < 4 or m < 4:
         lo, hi = _full_band(n, m)
     else:
@@ -634,7 +856,7 @@ def _margins(p: _Problem, starts: np.ndarray, shape: tuple[int, int], chosen: np
 
 
 def align(src: SideRuns, tgt: SideRuns, settings: AlignSettings = AlignSettings()) -> Alignment:
-    """Align two documents given their run features. Pure: no I/O, no models.
+    """Align two documents given their sentence features. Pure: no I/O, no models.
 
     Every sentence index of both sides appears in exactly one bead. Without
     moved text the beads are monotonic (both sides' indexes increase).
