@@ -576,9 +576,12 @@ def _full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _band_around(points: list[tuple[int, int]], n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Band of +-width columns around a path given as (i, j) points (fine scale)."""
-    lo = np.full(n + 1, m, dtype=np.int64)
-    hi = np.zeros(n + 1, dtype=np.int64)
+    """Band of +-width columns around a path given as (i, j) points (fine scale).
+
+    Row by row on Python lists: each step reads the previous row, and list
+    items cost a fraction of numpy scalar indexing."""
+    lo = [m] * (n + 1)
+    hi = [0] * (n + 1)
     pts = sorted(points)
     # interpolate so every row has at least one path column
     for (i0, j0), (i1, j1) in zip(pts, pts[1:]):
@@ -590,8 +593,8 @@ def _band_around(points: list[tuple[int, int]], n: int, m: int, width: int) -> t
                 js = (int(math.floor(j0 + t * (j1 - j0))), int(math.ceil(j0 + t * (j1 - j0))))
             lo[i] = min(lo[i], min(js[0], j0 if i == i0 else js[0]))
             hi[i] = max(hi[i], max(js[1], j1 if i == i1 else js[1]))
-    lo = np.clip(lo - width, 0, m)
-    hi = np.clip(hi + width, 0, m)
+    lo = [min(max(x - width, 0), m) for x in lo]
+    hi = [min(max(x + width, 0), m) for x in hi]
     # make the band connected: each row must overlap the next one's reach
     for i in range(1, n + 1):
         lo[i] = min(lo[i], hi[i - 1])
@@ -601,7 +604,7 @@ def _band_around(points: list[tuple[int, int]], n: int, m: int, width: int) -> t
         hi[i] = min(hi[i], hi[i + 1])
     lo[0] = 0
     hi[n] = m
-    return lo, hi
+    return np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64)
 
 
 def _coarsen(runs: SideRuns) -> SideRuns:
