@@ -576,32 +576,36 @@ def _full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _band_around(points: list[tuple[int, int]], n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Band of +-width columns around a path given as (i, j) points (fine scale).
-
-    Row by row on Python lists: each step reads the previous row, and list
-    items cost a fraction of numpy scalar indexing."""
-    lo = [m] * (n + 1)
-    hi = [0] * (n + 1)
-    pts = sorted(points)
-    # interpolate so every row has at least one path column
-    for (i0, j0), (i1, j1) in zip(pts, pts[1:]):
-        for i in range(i0, i1 + 1):
-            if i1 == i0:
-                js = (j0, j1)
-            else:
-                t = (i - i0) / (i1 - i0)
-                js = (int(math.floor(j0 + t * (j1 - j0))), int(math.ceil(j0 + t * (j1 - j0))))
-            lo[i] = min(lo[i], min(js[0], j0 if i == i0 else js[0]))
-            hi[i] = max(hi[i], max(js[1], j1 if i == i1 else js[1]))
-    lo = [min(max(x - width, 0), m) for x in lo]
-    hi = [min(max(x + width, 0), m) for x in hi]
+    """Band of +-width columns around a path given as (i, j) points (fine scale)."""
+    pts = np.array(sorted(points), dtype=np.int64).reshape(-1, 2)
+    i0, j0, i1, j1 = pts[:-1, 0], pts[:-1, 1], pts[1:, 0], pts[1:, 1]
+    # interpolate so every row has at least one path column: each segment's
+    # rows i0..i1 get the floor and ceiling of the line's column there
+    counts = i1 - i0 + 1
+    seg = np.repeat(np.arange(len(counts)), counts)
+    i = i0[seg] + np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    flat = (i1 == i0)[seg]
+    t = (i - i0[seg]) / np.where(flat, 1, i1[seg] - i0[seg])
+    x = j0[seg] + t * (j1[seg] - j0[seg])
+    low = np.where(flat, j0[seg], np.floor(x).astype(np.int64))
+    high = np.where(flat, j1[seg], np.ceil(x).astype(np.int64))
+    low = np.where(i == i0[seg], np.minimum(low, j0[seg]), low)
+    high = np.where(i == i1[seg], np.maximum(high, j1[seg]), high)
+    lo_ = np.full(n + 1, m, dtype=np.int64)
+    hi_ = np.zeros(n + 1, dtype=np.int64)
+    np.minimum.at(lo_, i, low)
+    np.maximum.at(hi_, i, high)
+    # row by row on Python lists (each row reads the one before; list items
+    # cost a fraction of numpy scalar indexing)
+    lo = np.clip(lo_ - width, 0, m).tolist()
+    hi = np.clip(hi_ + width, 0, m).tolist()
     # make the band connected: each row must overlap the next one's reach
-    for i in range(1, n + 1):
-        lo[i] = min(lo[i], hi[i - 1])
-        hi[i] = max(hi[i], lo[i - 1])
-        lo[i] = max(lo[i], lo[i - 1])
-    for i in range(n - 1, -1, -1):
-        hi[i] = min(hi[i], hi[i + 1])
+    for r in range(1, n + 1):
+        lo[r] = min(lo[r], hi[r - 1])
+        hi[r] = max(hi[r], lo[r - 1])
+        lo[r] = max(lo[r], lo[r - 1])
+    for r in range(n - 1, -1, -1):
+        hi[r] = min(hi[r], hi[r + 1])
     lo[0] = 0
     hi[n] = m
     return np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64)
