@@ -251,14 +251,16 @@ class _Band:
     as prefix sums along each row: the sum of a row's products over columns
     b..c-1 is prefix[base[r] + c] - prefix[base[r] + b], for boundaries b, c in
     first[r]..last[r]. Rows are stored flat (per row an offset and a width),
-    so memory is linear in the band's cells, not in n * m."""
+    so memory is linear in the band's cells, not in n * m. Zeros pad both ends
+    so that base[r] + c is a valid index for any column boundary c a chunk of
+    the search reads (a meaningless value where the bead does not fit)."""
 
     lo: np.ndarray  # the search band and shapes' reach this was built for
     hi: np.ndarray
     reach: tuple[int, int]
     first: np.ndarray  # (n,) first column boundary stored for each src row
     last: np.ndarray  # (n,) last column boundary stored (inclusive)
-    base: np.ndarray  # (n,) flat index of column boundary 0 of each row (may be negative)
+    base: np.ndarray  # (n,) flat index of column boundary 0 of each row
     prefix: np.ndarray  # flat float64
 
     def lookup(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -402,9 +404,10 @@ def _cross_band(p: _Problem, lo: np.ndarray, hi: np.ndarray, shapes: list[tuple[
 
     A bead ending at (i, j) reads rows i-n..i-1 and columns j-m..j-1, so row r
     needs the column boundaries lo[i]-max_m..hi[i] of the rows i in
-    r+1..r+max_n. Products are computed by blocks of rows as matrix products
-    over all the columns any row of the block needs; a block of half the
-    band's width spans about 1.5 widths where the path runs diagonally."""
+    r+1..r+max_n. Products are computed by blocks of rows, as one matrix
+    product over all the columns any row of the block needs, and stored so: a
+    block of half the band's width spans about 1.5 widths where the path runs
+    diagonally."""
     n, m = len(p.src), len(p.tgt)
     reach_n, reach_m = _reach(shapes)
     first = lo[1:].copy()
@@ -414,23 +417,23 @@ def _cross_band(p: _Problem, lo: np.ndarray, hi: np.ndarray, shapes: list[tuple[
         last[:n - x] = np.maximum(last[:n - x], hi[1 + x:])
     first = np.clip(first - reach_m, 0, m)
     last = np.clip(last, 0, m)
+    block = int(np.clip(np.median(last - first + 1) // 2 if n else 1, 8, 256))
+    starts = np.arange(0, n, block)
+    ends = np.minimum(starts + block, n)
+    if n:  # each row stores its block's columns
+        first = np.repeat(np.minimum.reduceat(first, starts), ends - starts)
+        last = np.repeat(np.maximum.reduceat(last, starts), ends - starts)
     widths = last - first + 1
-    offsets = np.concatenate([[0], np.cumsum(widths)])
-    prefix = np.empty(int(offsets[-1]))
-    block = int(np.clip(np.median(widths) // 2 if n else 1, 8, 256))
-    for r0 in range(0, n, block):
-        r1 = min(n, r0 + block)
-        c0, c1 = int(first[r0:r1].min()), int(last[r0:r1].max())
-        sums = np.zeros((r1 - r0, c1 - c0 + 1))
+    pad = m + reach_m + 1
+    offsets = pad + np.concatenate([[0], np.cumsum(widths)])
+    prefix = np.zeros(int(offsets[-1]) + pad)
+    for r0, r1 in zip(starts.tolist(), ends.tolist()):
+        c0, c1 = int(first[r0]), int(last[r0])
+        sums = prefix[offsets[r0]:offsets[r1]].reshape(r1 - r0, c1 - c0 + 1)
         # float64 products: a box sums up to max_run^2 of them and prefix
         # differences cancel, so float32's error would grow with the run sizes
         products = p.src.vectors[r0:r1].astype(np.float64) @ p.tgt.vectors[c0:c1].astype(np.float64).T
         np.cumsum(products, axis=1, out=sums[:, 1:])
-        # row r's boundaries first[r]..last[r] out of the block's c0..c1
-        w = widths[r0:r1]
-        rows = np.repeat(np.arange(r1 - r0), w)
-        cols = np.arange(int(w.sum())) - np.repeat(offsets[r0:r1] - offsets[r0] - first[r0:r1] + c0, w)
-        prefix[offsets[r0]:offsets[r1]] = sums[rows, cols]
     return _Band(lo=lo, hi=hi, reach=(reach_n, reach_m), first=first, last=last, base=offsets[:-1] - first,
                  prefix=prefix)
 
@@ -459,11 +462,10 @@ def _chunk_costs(p: _Problem, band: _Band, lo: np.ndarray, hi: np.ndarray, i0: i
     # for the shifts t some shape of x or more rows needs
     column_sums: list[dict[int, np.ndarray]] = [{}]
     for x in range(1, reach_n + 1):
-        row = np.maximum(row_of - x, 0)
-        base, first, last = band.base[row], band.first[row], band.last[row]
+        at = band.base[np.maximum(row_of - x, 0)] + cols
         sums = {}
         for t in sorted({0} | {sm for sn, sm in paired if sn >= x}):
-            sums[t] = band.prefix[base + np.clip(cols - t, first, last)]
+            sums[t] = band.prefix[at - t]
             if x > 1:
                 sums[t] += column_sums[x - 1][t]
         column_sums.append(sums)
