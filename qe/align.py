@@ -6,12 +6,14 @@ consecutive sentences, and the sentences' lengths, and returns beads: groups of
 consecutive original sentences paired with groups of consecutive translation
 sentences, or left unpaired (1-0 omitted, 0-1 added).
 
-A run's vector is the normalised sum of its sentences' vectors, never stored:
-the cosine of two runs is the sum of their sentences' cross dot products over
-the product of the two runs' norms. The search computes each sentence pair's
-dot product once, only inside its band, with prefix sums along each row, so
-every bead shape costs O(1) per cell and the data it reads is a few numbers
-per cell instead of a (max_run, n, dim) array of run vectors per side.
+A run's vector is the normalised sum of its sentences' vectors and is never
+built: the cosine of two runs is the sum of their sentences' cross dot products
+over the product of the runs' norms, and a run's norm comes from its members'
+dot products with their neighbours. The search computes each sentence pair's
+dot product once, only inside its band, kept as prefix sums along each row, so
+a bead of any shape costs a few additions per cell and memory stays a few
+numbers per cell; pairs far from the path (moved text, unrelated pairs) are dot
+products of the sentence vectors.
 
 How it scores (after Vecalign, with our own choices):
 - cost of a bead = normalised cosine distance of its two runs × a penalty for
