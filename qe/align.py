@@ -43,7 +43,6 @@ character n-grams, see `lexical_features`); then one dot product mixes both.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import math
 import re
@@ -485,9 +484,10 @@ def _chunk_costs(p: _Problem, band: _Band, lo: np.ndarray, hi: np.ndarray, i0: i
 
 
 def _search(p: _Problem, lo: np.ndarray, hi: np.ndarray, skip: float,
-            shapes: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
+            shapes: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     """Banded DP. Row i (0..n) holds columns lo[i]..hi[i] inclusive.
-    Returns the path as (n_src, n_tgt, cost) steps from the start.
+    Returns the path's steps from the start: (k, 2) sentences taken on each
+    side, and (k,) costs.
 
     Bead costs are computed a chunk of rows at a time from the band's cross
     products. A row lays each shape's candidates (previous cost + bead cost)
@@ -555,33 +555,34 @@ def _search(p: _Problem, lo: np.ndarray, hi: np.ndarray, skip: float,
             arg[1:][ins] = -1
         D.append(best)
         back.append(arg)
-    # trace back from (n, m)
+    # trace back from (n, m), into lists of ints and floats: a tuple per step
+    # kept alive is what makes Python's garbage collector scan the whole heap
+    # (with a model loaded, a quarter of a second each time) on long documents
     m = len(p.tgt)
-    steps: list[tuple[int, int, float]] = []
-    i, j = n, m
-    if not (lo[n] <= m <= hi[n]) or not np.isfinite(D[n][m - lo[n]]):
+    if not (lo_[n] <= m <= hi_[n]) or not np.isfinite(D[n][m - lo_[n]]):
         raise RuntimeError("alignment band does not reach the end")  # guarded by caller
+    moves = [(0, 1), *shapes]  # by code + 1
+    codes: list[int] = []
+    totals = [float(D[n][m - lo_[n]])]  # path cost at the end of each step, from the last
+    i, j = n, m
     while i > 0 or j > 0:
-        code = int(back[i][j - lo[i]])
-        here = D[i][j - lo[i]]
-        if code == -1:
-            sn, sm = 0, 1
-        else:
-            sn, sm = shapes[code]
-        pi, pj = i - sn, j - sm
-        steps.append((sn, sm, float(here - D[pi][pj - lo[pi]])))
-        i, j = pi, pj
-    steps.reverse()
-    return steps
+        code = int(back[i][j - lo_[i]])
+        sn, sm = moves[code + 1]
+        i, j = i - sn, j - sm
+        codes.append(code + 1)
+        totals.append(float(D[i][j - lo_[i]]))
+    steps = np.array(moves, dtype=np.int64)[np.array(codes[::-1], dtype=np.int64)]
+    return steps, np.diff(np.array(totals[::-1]))
 
 
 def _full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
 
 
-def _band_around(points: list[tuple[int, int]], n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Band of +-width columns around a path given as (i, j) points (fine scale)."""
-    pts = np.array(sorted(points), dtype=np.int64).reshape(-1, 2)
+def _band_around(points: np.ndarray, n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Band of +-width columns around a path given as (k, 2) points (i, j) (fine scale)."""
+    pts = np.asarray(points, dtype=np.int64).reshape(-1, 2)
+    pts = pts[np.lexsort((pts[:, 1], pts[:, 0]))]
     i0, j0, i1, j1 = pts[:-1, 0], pts[:-1, 1], pts[1:, 0], pts[1:, 1]
     # interpolate so every row has at least one path column: each segment's
     # rows i0..i1 get the floor and ceiling of the line's column there
@@ -633,31 +634,33 @@ def _coarsen(runs: SideRuns) -> SideRuns:
     return SideRuns(vectors=g, norms=np.ones((1, half)), lengths=np.maximum(lengths, 1.0))
 
 
-def _path_points(steps: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
-    pts = [(0, 0)]
-    i = j = 0
-    for sn, sm, _ in steps:
-        i, j = i + sn, j + sm
-        pts.append((i, j))
-    return pts
+def _path_points(steps: np.ndarray) -> np.ndarray:
+    """(k+1, 2) points (i, j) of a path given as (k, 2) steps from (0, 0)."""
+    return np.concatenate([np.zeros((1, 2), dtype=np.int64), np.cumsum(steps, axis=0)])
 
 
-def _skip_from_costs(costs: list[float], percentile: float, scale: float) -> float:
-    if not costs:
+def _one_to_one_ends(points: np.ndarray) -> np.ndarray:
+    """End points of the path's 1-1 steps."""
+    return points[1:][(np.diff(points, axis=0) == 1).all(axis=1)]
+
+
+def _skip_from_costs(costs: Sequence[float] | np.ndarray, percentile: float, scale: float) -> float:
+    if len(costs) == 0:
         return 0.5 * scale
     return float(np.percentile(costs, percentile)) * scale
 
 
-def _length_slack(p: _Problem, points: list[tuple[int, int]], settings: AlignSettings) -> float:
+def _length_slack(p: _Problem, points: np.ndarray, settings: AlignSettings) -> float:
     """How far from the document's length ratio its first-pass 1-1 pairs go
     (a percentile of |log length ratio - document's|): length deviations up to
     this are normal translation freedom, beyond it they cost additively."""
-    devs = [abs(math.log(p.src.lengths[i0] / p.tgt.lengths[j0]) - p.log_ratio)
-            for (i0, j0), (i1, j1) in zip(points, points[1:]) if i1 - i0 == 1 and j1 - j0 == 1]
+    starts = _one_to_one_ends(points) - 1
+    ratios = p.src.lengths[starts[:, 0]] / p.tgt.lengths[starts[:, 1]]
+    devs = [abs(math.log(r) - p.log_ratio) for r in ratios.tolist()]
     return float(np.percentile(devs, settings.length_slack_percentile)) if devs else math.inf
 
 
-def _unrelated_costs(p: _Problem, points: list[tuple[int, int]], samples: int = 4096) -> np.ndarray:
+def _unrelated_costs(p: _Problem, points: np.ndarray, samples: int = 4096) -> np.ndarray:
     """1-1 costs of pairs far from a first-pass path: what an unrelated pair
     costs in this document (every pair for small documents, a fixed-seed
     sample for big ones). Pairs within one sentence of the path are left out:
@@ -668,16 +671,15 @@ def _unrelated_costs(p: _Problem, points: list[tuple[int, int]], samples: int = 
     else:
         rng = np.random.default_rng(0)
         i, j = rng.integers(0, n, samples), rng.integers(0, m, samples)
-    rows, cols = zip(*sorted(points))
-    centre = np.interp(i + 0.5, rows, cols)  # sentence i spans rows i..i+1 of the path
+    path = points[np.lexsort((points[:, 1], points[:, 0]))]
+    centre = np.interp(i + 0.5, path[:, 0], path[:, 1])  # sentence i spans rows i..i+1 of the path
     far = np.abs(j + 0.5 - centre) > 1.5
     if not far.any():
         return np.zeros(0)
     return _bead_costs(p, 1, 1, i[far] + 1, j[far] + 1)
 
 
-def _skip_cost(p: _Problem, one_to_one: list[float], points: list[tuple[int, int]],
-               settings: AlignSettings) -> float:
+def _skip_cost(p: _Problem, one_to_one: np.ndarray, points: np.ndarray, settings: AlignSettings) -> float:
     """Cost of leaving one sentence unpaired.
 
     Mostly a percentile of the path's 1-1 costs (Vecalign's choice: it adapts to
@@ -695,7 +697,7 @@ def _skip_cost(p: _Problem, one_to_one: list[float], points: list[tuple[int, int
 
 
 def _approximate_path(src: SideRuns, tgt: SideRuns, settings: AlignSettings, *,
-                      coarse: bool = False) -> list[tuple[int, int]]:
+                      coarse: bool = False) -> np.ndarray:
     """Coarse-to-fine first pass: a path of (i, j) points at full resolution.
 
     Coarse levels only guide the next level's band, so they search once with
@@ -708,20 +710,19 @@ def _approximate_path(src: SideRuns, tgt: SideRuns, settings: AlignSettings, *,
         lo, hi = _full_band(n, m)
     else:
         coarse_path = _approximate_path(_coarsen(src), _coarsen(tgt), settings, coarse=True)
-        fine_points = [(min(2 * i, n), min(2 * j, m)) for i, j in coarse_path]
+        fine_points = np.minimum(2 * coarse_path, [n, m])
         lo, hi = _band_around(fine_points, n, m, max(4, settings.band // 2))
     if coarse:
-        return _path_points(_search(p, lo, hi, 1.0, p.shapes))
+        return _path_points(_search(p, lo, hi, 1.0, p.shapes)[0])
     return _two_pass(p, lo, hi, settings)
 
 
-def _two_pass(p: _Problem, lo: np.ndarray, hi: np.ndarray, settings: AlignSettings) -> list[tuple[int, int]]:
+def _two_pass(p: _Problem, lo: np.ndarray, hi: np.ndarray, settings: AlignSettings) -> np.ndarray:
     """1-1/1-0 search with skip=1.0 (an unrelated pair's cost), then again with
     the document's own skip cost measured on that first path."""
-    steps = _search(p, lo, hi, 1.0, p.shapes)
-    costs = [c for sn, sm, c in steps if sn and sm]
-    skip = _skip_cost(p, costs, _path_points(steps), settings)
-    steps = _search(p, lo, hi, skip, p.shapes)
+    steps, costs = _search(p, lo, hi, 1.0, p.shapes)
+    skip = _skip_cost(p, costs[(steps > 0).all(axis=1)], _path_points(steps), settings)
+    steps, _ = _search(p, lo, hi, skip, p.shapes)
     return _path_points(steps)
 
 
@@ -822,26 +823,32 @@ def _match_moved(p: _Problem, beads: list[Bead], costs: list[float], threshold: 
     return [b for b, _ in kept], [c for _, c in kept]  # put in reading order by the caller
 
 
-def _in_reading_order(beads: list[tuple[Bead, float]]) -> list[tuple[Bead, float]]:
-    """Beads in the original's order; an added bead goes where its translation
-    index falls, just before the next in-place pair that follows it in the
-    translation (after any omitted or moved beads standing between the two).
+def _reading_order(beads: list[Bead]) -> list[int]:
+    """Indexes of the beads in the original's order; an added bead goes where
+    its translation index falls, just before the next in-place pair that
+    follows it in the translation (after any omitted or moved beads standing
+    between the two).
 
     In-place (not moved) pairs are monotonic on both sides, so they are the
     anchors: the rest sort by original index, added text by translation index.
-    """
-    anchors = sorted((b.tgt[0], b.src[0]) for b, _ in beads if b.src and b.tgt and not b.moved)
-    anchor_tgt = [t for t, _ in anchors]
-    n = 1 + max((i for b, _ in beads for i in b.src), default=-1)
-
-    def key(item: tuple[Bead, float]) -> tuple[int, int, int]:
-        b = item[0]
-        if b.src:
-            return (b.src[0], 1, 0)
-        k = bisect.bisect_right(anchor_tgt, b.tgt[0])
-        return (anchors[k][1] if k < len(anchors) else n, 0, b.tgt[0])
-
-    return sorted(beads, key=key)
+    Keys are arrays, not a tuple per bead: on long documents those tuples were
+    most of what woke Python's garbage collector."""
+    src0 = np.array([b.src[0] if b.src else -1 for b in beads], dtype=np.int64)
+    tgt0 = np.array([b.tgt[0] if b.tgt else -1 for b in beads], dtype=np.int64)
+    anchor = (src0 >= 0) & (tgt0 >= 0) & ~np.array([b.moved for b in beads], dtype=bool)
+    by_tgt = np.lexsort((src0[anchor], tgt0[anchor]))
+    anchor_tgt, anchor_src = tgt0[anchor][by_tgt], src0[anchor][by_tgt]
+    n = 1 + max((b.src[-1] for b in beads if b.src), default=-1)
+    # added text: with the first anchor whose translation index is past it
+    after = np.full(len(beads), n, dtype=np.int64)
+    if len(anchor_src):
+        k = np.searchsorted(anchor_tgt, tgt0, side="right")
+        after = np.where(k < len(anchor_src), anchor_src[np.minimum(k, len(anchor_src) - 1)], n)
+    added = src0 < 0
+    first = np.where(added, after, src0)
+    second = np.where(added, 0, 1)
+    third = np.where(added, tgt0, 0)
+    return np.lexsort((third, second, first)).tolist()
 
 
 def _margins(p: _Problem, starts: np.ndarray, shape: tuple[int, int], chosen: np.ndarray,
@@ -880,37 +887,31 @@ def align(src: SideRuns, tgt: SideRuns, settings: AlignSettings = AlignSettings(
     path = _approximate_path(src, tgt, settings)
     # the skip cost: from the first pass's 1-1 pairs, in the full model's cost units
     # (one vectorised call: one per pair was a tenth of a 20k-sentence alignment)
-    points = np.array(path, dtype=np.int64)
-    ends = points[1:][(np.diff(points, axis=0) == 1).all(axis=1)]
-    one_to_one = _bead_costs(p, 1, 1, ends[:, 0], ends[:, 1]).tolist()
+    ends = _one_to_one_ends(path)
+    one_to_one = _bead_costs(p, 1, 1, ends[:, 0], ends[:, 1])
     skip = _skip_cost(p, one_to_one, path, settings)
     p.length_slack = _length_slack(p, path, settings)
     if (n + 1) * (m + 1) <= settings.full_search_cells:
         lo, hi = _full_band(n, m)
     else:
         lo, hi = _band_around(path, n, m, settings.band)
-    steps = _search(p, lo, hi, skip, p.shapes)
+    steps, step_costs = _search(p, lo, hi, skip, p.shapes)
     # paired beads' confidence, one vectorised pass per shape
-    starts: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
-    i = j = 0
-    for k, (sn, sm, c) in enumerate(steps):
-        if sn and sm:
-            starts.setdefault((sn, sm), []).append((k, i, j))
-        i, j = i + sn, j + sm
-    confidence: dict[int, float] = {}
-    for shape, rows in starts.items():
-        where = np.array([(i0, j0) for _, i0, j0 in rows], dtype=np.int64)
-        chosen = np.array([steps[k][2] for k, _, _ in rows])
-        for (k, _, _), conf in zip(rows, _margins(p, where, shape, chosen, skip)):
-            confidence[k] = round(float(conf), 3)
+    starts = _path_points(steps)[:-1]
+    confidence = np.zeros(len(steps))
+    for sn, sm in p.shapes:
+        rows = np.flatnonzero((steps[:, 0] == sn) & (steps[:, 1] == sm)) if sn and sm else []
+        if len(rows):
+            confidence[rows] = _margins(p, starts[rows], (sn, sm), step_costs[rows], skip)
     beads: list[Bead] = []
     costs: list[float] = []
     i = j = 0
-    for k, (sn, sm, c) in enumerate(steps):
+    for sn, sm, c, conf in zip(steps[:, 0].tolist(), steps[:, 1].tolist(), step_costs.tolist(),
+                               confidence.tolist()):
         src_idx = tuple(range(i, i + sn))
         tgt_idx = tuple(range(j, j + sm))
         if sn and sm:
-            beads.append(Bead(src_idx, tgt_idx, confidence=confidence[k]))
+            beads.append(Bead(src_idx, tgt_idx, confidence=round(conf, 3)))
             costs.append(c)
         else:  # split multi-sentence gaps into one bead per sentence
             for s in src_idx:
@@ -923,8 +924,9 @@ def align(src: SideRuns, tgt: SideRuns, settings: AlignSettings = AlignSettings(
     if settings.moved:
         threshold = _skip_from_costs(one_to_one, settings.moved_percentile, 1.0)
         beads, costs = _match_moved(p, beads, costs, threshold, settings.moved_ratio)
-    ordered = _in_reading_order(list(zip(_gap_confidence(p, beads, skip), costs)))
-    return Alignment(tuple(b for b, _ in ordered), tuple(c for _, c in ordered), skip)
+    beads = _gap_confidence(p, beads, skip)
+    order = _reading_order(beads)
+    return Alignment(tuple(beads[k] for k in order), tuple(costs[k] for k in order), skip)
 
 
 def _gap_confidence(p: _Problem, beads: list[Bead], skip: float, window: int = 5) -> list[Bead]:
