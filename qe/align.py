@@ -1,9 +1,19 @@
-"""Sentence alignment: run features in, beads out.
+"""Sentence alignment: sentence features in, beads out.
 
 `align()` is a pure function. It takes, for each side, unit feature vectors of
-every run of 1..max_run consecutive sentences and the sentences' lengths, and
-returns beads: groups of consecutive original sentences paired with groups of
-consecutive translation sentences, or left unpaired (1-0 omitted, 0-1 added).
+the sentences, the norms of the summed vectors of every run of 1..max_run
+consecutive sentences, and the sentences' lengths, and returns beads: groups of
+consecutive original sentences paired with groups of consecutive translation
+sentences, or left unpaired (1-0 omitted, 0-1 added).
+
+A run's vector is the normalised sum of its sentences' vectors and is never
+built: the cosine of two runs is the sum of their sentences' cross dot products
+over the product of the runs' norms, and a run's norm comes from its members'
+dot products with their neighbours. The search computes each sentence pair's
+dot product once, only inside its band, kept as prefix sums along each row, so
+a bead of any shape costs a few additions per cell and memory stays a few
+numbers per cell; pairs far from the path (moved text, unrelated pairs) are dot
+products of the sentence vectors.
 
 How it scores (after Vecalign, with our own choices):
 - cost of a bead = normalised cosine distance of its two runs × a penalty for
@@ -33,7 +43,6 @@ character n-grams, see `lexical_features`); then one dot product mixes both.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import math
 import re
@@ -93,12 +102,16 @@ class AlignSettings:
 class SideRuns:
     """One side's input to the aligner.
 
-    features: (max_run, n, dim) float32; features[k-1, i] is the unit vector of
-        sentences i..i+k-1 (rows with i+k > n are unused).
+    vectors: (n, dim) float32 unit vectors of the sentences (zero rows allowed).
+    norms: (max_run, n) float64; norms[k-1, i] is the norm of the sum of
+        vectors[i..i+k-1] (1 for single sentences and for a zero sum; entries
+        with i+k > n are unused). The cosine of a run with anything is its
+        members' summed dot products over this norm.
     lengths: (n,) character lengths of the sentences.
     """
 
-    features: np.ndarray
+    vectors: np.ndarray
+    norms: np.ndarray
     lengths: np.ndarray
 
     def __len__(self) -> int:
@@ -106,7 +119,11 @@ class SideRuns:
 
     @property
     def max_run(self) -> int:
-        return int(self.features.shape[0])
+        return int(self.norms.shape[0])
+
+    def first_runs(self) -> SideRuns:
+        """The same side limited to runs of one sentence."""
+        return SideRuns(self.vectors, self.norms[:1], self.lengths)
 
 
 @dataclass(frozen=True)
@@ -157,14 +174,17 @@ def build_runs(
     concatenate: bool = False,
     sentence_vectors: np.ndarray | None = None,
 ) -> SideRuns:
-    """Features of every run of 1..max_run sentences.
+    """The aligner's input for one side: sentence vectors and run norms.
 
     Semantic part: the sentences' embeddings (`sentence_vectors`, or `encode`
-    called once), a run being the normalised sum of its members; with
-    `concatenate`, runs of 2+ are embedded as one text (better, but the model
-    then sees each sentence max_run times). Lexical part: hashed n-grams,
-    weighted by `lexical_weight` (0 when the two sides are different languages).
+    called once), a run being the normalised sum of its members. Lexical part:
+    hashed n-grams, weighted by `lexical_weight` (0 when the two sides are
+    different languages). `concatenate` (embedding runs of 2+ as one text) is
+    no longer supported: bead costs come from sentence-level dot products,
+    which a run embedded as a whole text does not have.
     """
+    if concatenate:
+        raise ValueError("build_runs: concatenate is not supported; runs are sums of sentence vectors")
     n = len(texts)
     if sentence_vectors is None:
         sentence_vectors = encode(list(texts)) if n else np.zeros((0, 1), np.float32)
@@ -174,36 +194,48 @@ def build_runs(
         # sentences equally on both (raw n-gram counts would let long ones dominate)
         sem = np.concatenate([math.sqrt(1.0 - lexical_weight) * sem,
                               math.sqrt(lexical_weight) * _unit(lexical_features(texts))], axis=1)
-    dim_sem = sem.shape[1]
-    dim = dim_sem
-    feats = np.zeros((max_run, n, dim), dtype=np.float32)
-    concat_vectors: dict[int, np.ndarray] = {}
-    if concatenate and encode is not None and lexical_weight == 0:  # whole-run embeddings have no lexical part
-        for k in range(2, max_run + 1):
-            if n - k + 1 > 0:
-                joined = [" ".join(texts[i:i + k]) for i in range(n - k + 1)]
-                concat_vectors[k] = _unit(np.asarray(encode(joined), dtype=np.float32))
-    feats[0] = sem
+    lengths = np.array([max(1, len(t)) for t in texts], dtype=np.float64)
+    return SideRuns(vectors=sem, norms=_run_norms(sem, max_run), lengths=lengths)
+
+
+def _run_norms(vectors: np.ndarray, max_run: int) -> np.ndarray:
+    """Norms of the summed vectors of every run of 1..max_run sentences.
+
+    |a_i + ... + a_j|^2 is the sum of all dot products among the members, so a
+    run of k is the run of k-1 plus the new member's square and twice its dot
+    products with the k-1 before it: O(n * max_run) dot products of
+    neighbours, no run vector. Single sentences are unit (or zero) vectors and
+    keep norm 1, so their cosines are plain dot products."""
+    n = vectors.shape[0]
+    norms = np.ones((max_run, n), dtype=np.float64)
+    if max_run < 2 or n < 2:
+        return norms
+    # in float64 (a norm's rounding error enters every cosine of its run), by
+    # blocks of rows converted once and small enough to stay in cache
+    square = np.empty(n)
+    near = [np.empty(max(0, n - d)) for d in range(1, max_run)]  # near[d-1][i] = vectors[i] . vectors[i + d]
+    block = 1024
+    for r0 in range(0, n, block):
+        r1 = min(n, r0 + block)
+        x = vectors[r0:min(n, r1 + max_run - 1)].astype(np.float64)
+        square[r0:r1] = np.einsum("nd,nd->n", x[:r1 - r0], x[:r1 - r0])
+        for d in range(1, max_run):
+            count = min(r1, n - d) - r0
+            if count > 0:
+                near[d - 1][r0:r0 + count] = np.einsum("nd,nd->n", x[:count], x[d:d + count])
+    total = square.copy()
     for k in range(2, max_run + 1):
         count = n - k + 1
         if count <= 0:
-            continue
-        if k in concat_vectors:
-            feats[k - 1, :count] = concat_vectors[k]
-        else:
-            # a run of k = the run of k-1 plus the next sentence, summed in place
-            # (a cumulative sum and fresh temporaries per length cost 20k-sentence
-            # documents twice the memory traffic of 2k ones per sentence)
-            run = feats[k - 1, :count]
-            np.add(feats[k - 2, :count], sem[k - 1:k - 1 + count], out=run)
-    for k in range(2, max_run + 1):
-        if n - k + 1 > 0 and k not in concat_vectors:
-            run = feats[k - 1, :n - k + 1]
-            norms = np.linalg.norm(run, axis=1, keepdims=True)
-            norms[norms == 0] = 1.0
-            run /= norms
-    lengths = np.array([max(1, len(t)) for t in texts], dtype=np.float64)
-    return SideRuns(features=feats, lengths=lengths)
+            break
+        last = k - 1  # the new member is i + k - 1
+        total = total[:count] + square[last:last + count]
+        for d in range(1, k):
+            total += 2.0 * near[d - 1][last - d:last - d + count]
+        # an all-zero run (blank sentences without lexical features) has no
+        # direction: its cosines are 0 whatever the norm, 1 avoids 0/0
+        norms[k - 1, :count] = np.where(total > 0, np.sqrt(np.maximum(total, 0.0)), 1.0)
+    return norms
 
 
 # --------------------------------------------------------------------------- search
@@ -213,6 +245,31 @@ def build_runs(
 _SAME = 1e-6
 # far below any real cost difference, far above float64 rounding of path sums
 _TIE = 1e-9
+
+@dataclass(frozen=True)
+class _Band:
+    """Cross dot products src[r] . tgt[q] for the cells a banded search reads,
+    as prefix sums along each row: the sum of a row's products over columns
+    b..c-1 is prefix[base[r] + c] - prefix[base[r] + b], for boundaries b, c in
+    first[r]..last[r]. Rows are stored flat (per row an offset and a width),
+    so memory is linear in the band's cells, not in n * m. Zeros pad both ends
+    so that base[r] + c is a valid index for any column boundary c a chunk of
+    the search reads (a meaningless value where the bead does not fit)."""
+
+    lo: np.ndarray  # the search band and shapes' reach this was built for
+    hi: np.ndarray
+    reach: tuple[int, int]
+    first: np.ndarray  # (n,) first column boundary stored for each src row
+    last: np.ndarray  # (n,) last column boundary stored (inclusive)
+    base: np.ndarray  # (n,) flat index of column boundary 0 of each row
+    prefix: np.ndarray  # flat float64
+
+    def lookup(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Prefix values at (rows[k], cols[k]), and whether each is stored (0 where not)."""
+        ok = (cols >= self.first[rows]) & (cols <= self.last[rows])
+        idx = np.where(ok, self.base[rows] + cols, 0)
+        return np.where(ok, self.prefix[idx], 0.0), ok
+
 
 @dataclass
 class _Problem:
@@ -227,6 +284,8 @@ class _Problem:
     settings: AlignSettings
     # length deviation the document's own 1-1 pairs show (inf: not measured yet)
     length_slack: float = math.inf
+    # cross products of the last band searched; later lookups near the path use it
+    band: _Band | None = None
 
 
 def _baselines(runs: SideRuns, other: SideRuns) -> np.ndarray:
@@ -234,13 +293,22 @@ def _baselines(runs: SideRuns, other: SideRuns) -> np.ndarray:
 
     Vecalign samples random sentences for this; the mean of dot products is
     the dot product with the mean vector, so the exact mean over the whole
-    document costs one matrix-vector product per run length, with no sampling
-    noise (a 64-sentence sample cost 0.7 points of strict F1 on Text+Berg dev)."""
-    base = np.ones((runs.max_run, len(runs)), dtype=np.float64)
+    document costs one matrix-vector product, with no sampling noise (a
+    64-sentence sample cost 0.7 points of strict F1 on Text+Berg dev). A run's
+    dot product with the mean is its members' summed over the run's norm."""
+    n = len(runs)
+    base = np.ones((runs.max_run, n), dtype=np.float64)
     if len(other):
-        centre = other.features[0].mean(axis=0)
-        for r in range(runs.max_run):
-            base[r] = 1.0 - runs.features[r] @ centre
+        centre = other.vectors.mean(axis=0)
+        single = runs.vectors @ centre
+        base[0] = 1.0 - single
+        total = single.astype(np.float64)
+        for r in range(1, runs.max_run):
+            count = n - r
+            if count <= 0:
+                break
+            total = total[:count] + single[r:r + count]
+            base[r, :count] = 1.0 - total / runs.norms[r, :count]
     return np.maximum(base, 1e-3)
 
 
@@ -257,24 +325,52 @@ def _make_problem(src: SideRuns, tgt: SideRuns, settings: AlignSettings) -> _Pro
     )
 
 
-def _bead_costs(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
-    """Costs of beads taking src[i-n:i] and tgt[j-m:j] for each j in js (n, m >= 1).
+def _run_cosines(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
+    """Cosines of the runs src[i-n:i] and tgt[j-m:j] for each j in js (n, m >= 1);
+    `i` is one end row or an array paired elementwise with `js`.
 
-    `i` is one end row (the DP's case: a matrix-vector product) or an array
-    paired elementwise with `js`."""
+    1-1 pairs may be anywhere in the document (moved text, unrelated pairs):
+    a gathered dot product of the two sentence vectors. Bigger runs are asked
+    for near the path: their summed products come from the last searched band
+    where it holds them, from the sentence vectors where it does not."""
     a = np.asarray(i) - n
     bs = js - m
-    if a.ndim == 0 and bs.size and bs[-1] - bs[0] + 1 == bs.size:
-        # the DP's case, consecutive columns: a view, not a gathered copy (on
-        # long documents the copy's memory traffic made the search superlinear)
-        tgt_vecs = p.tgt.features[m - 1, bs[0]:bs[-1] + 1]
-    else:
-        tgt_vecs = p.tgt.features[m - 1, bs]
-    if a.ndim == 0:
-        sims = tgt_vecs @ p.src.features[n - 1, a]
-    else:
-        sims = np.einsum("kd,kd->k", tgt_vecs, p.src.features[n - 1, a])
-    dist = 1.0 - sims.astype(np.float64)
+    if n == 1 and m == 1:
+        if a.ndim == 0:
+            if bs.size and bs[-1] - bs[0] + 1 == bs.size:
+                tgt_vecs = p.tgt.vectors[bs[0]:bs[-1] + 1]  # consecutive columns: a view, no copy
+            else:
+                tgt_vecs = p.tgt.vectors[bs]
+            return (tgt_vecs @ p.src.vectors[a]).astype(np.float64)
+        return np.einsum("kd,kd->k", p.tgt.vectors[bs], p.src.vectors[a]).astype(np.float64)
+    a = np.broadcast_to(a, bs.shape)
+    total = np.zeros(bs.shape)
+    stored = np.zeros(bs.shape, dtype=bool)
+    if p.band is not None and bs.size:
+        stored[:] = True
+        for x in range(n):
+            upper, ok_upper = p.band.lookup(a + x, bs + m)
+            lower, ok_lower = p.band.lookup(a + x, bs)
+            total += upper - lower
+            stored &= ok_upper & ok_lower
+    missing = np.flatnonzero(~stored)
+    if missing.size:
+        src_sum = p.src.vectors[a[missing]].astype(np.float64)
+        for x in range(1, n):
+            src_sum += p.src.vectors[a[missing] + x]
+        tgt_sum = p.tgt.vectors[bs[missing]].astype(np.float64)
+        for y in range(1, m):
+            tgt_sum += p.tgt.vectors[bs[missing] + y]
+        total[missing] = np.einsum("kd,kd->k", src_sum, tgt_sum)
+    return total / (p.src.norms[n - 1, a] * p.tgt.norms[m - 1, bs])
+
+
+def _costs_from_cosines(p: _Problem, n: int, m: int, i, js: np.ndarray, sims: np.ndarray) -> np.ndarray:
+    """Costs of beads taking src[i-n:i] and tgt[j-m:j] (n, m >= 1) whose runs
+    have cosines `sims`; `i` is one end row or an array paired with `js`."""
+    a = np.asarray(i) - n
+    bs = js - m
+    dist = 1.0 - sims
     dist[dist < _SAME] = 0.0
     norm = dist / (0.5 * (p.src_base[n - 1, a] + p.tgt_base[m - 1, bs]))
     s = p.settings
@@ -290,141 +386,281 @@ def _bead_costs(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
     return (norm + extra) * (n * m) ** s.shape_exponent + _TIE * (n * m - 1)
 
 
+def _bead_costs(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
+    """Costs of beads taking src[i-n:i] and tgt[j-m:j] for each j in js (n, m >= 1).
+
+    `i` is one end row or an array paired elementwise with `js`."""
+    return _costs_from_cosines(p, n, m, i, js, _run_cosines(p, n, m, i, js))
+
+
+def _reach(shapes: list[tuple[int, int]]) -> tuple[int, int]:
+    """Longest src and tgt runs of the paired shapes: how far above and left of
+    a cell the bead ending there reads."""
+    paired = [(sn, sm) for sn, sm in shapes if sn and sm]
+    return max((sn for sn, _ in paired), default=0), max((sm for _, sm in paired), default=0)
+
+
+def _cross_band(p: _Problem, lo: np.ndarray, hi: np.ndarray, shapes: list[tuple[int, int]]) -> _Band:
+    """Every src . tgt product that beads ending in the band lo..hi read.
+
+    A bead ending at (i, j) reads rows i-n..i-1 and columns j-m..j-1, so row r
+    needs the column boundaries lo[i]-max_m..hi[i] of the rows i in
+    r+1..r+max_n. Products are computed by blocks of rows, as one matrix
+    product over all the columns any row of the block needs, and stored so: a
+    block of half the band's width spans about 1.5 widths where the path runs
+    diagonally."""
+    n, m = len(p.src), len(p.tgt)
+    reach_n, reach_m = _reach(shapes)
+    first = lo[1:].copy()
+    last = hi[1:].copy()
+    for x in range(1, min(reach_n, n)):
+        first[:n - x] = np.minimum(first[:n - x], lo[1 + x:])
+        last[:n - x] = np.maximum(last[:n - x], hi[1 + x:])
+    first = np.clip(first - reach_m, 0, m)
+    last = np.clip(last, 0, m)
+    block = int(np.clip(np.median(last - first + 1) // 2 if n else 1, 8, 256))
+    starts = np.arange(0, n, block)
+    ends = np.minimum(starts + block, n)
+    if n:  # each row stores its block's columns
+        first = np.repeat(np.minimum.reduceat(first, starts), ends - starts)
+        last = np.repeat(np.maximum.reduceat(last, starts), ends - starts)
+    widths = last - first + 1
+    pad = m + reach_m + 1
+    offsets = pad + np.concatenate([[0], np.cumsum(widths)])
+    prefix = np.zeros(int(offsets[-1]) + pad)
+    for r0, r1 in zip(starts.tolist(), ends.tolist()):
+        c0, c1 = int(first[r0]), int(last[r0])
+        sums = prefix[offsets[r0]:offsets[r1]].reshape(r1 - r0, c1 - c0 + 1)
+        # float64 products: a box sums up to max_run^2 of them and prefix
+        # differences cancel, so float32's error would grow with the run sizes
+        products = p.src.vectors[r0:r1].astype(np.float64) @ p.tgt.vectors[c0:c1].astype(np.float64).T
+        np.cumsum(products, axis=1, out=sums[:, 1:])
+    return _Band(lo=lo, hi=hi, reach=(reach_n, reach_m), first=first, last=last, base=offsets[:-1] - first,
+                 prefix=prefix)
+
+
+# cells of the band whose bead costs are computed at once, ahead of the DP rows
+# that read them: enough to share numpy's per-call overhead among many cells,
+# few enough that a chunk's arrays stay a few MB (1 << 12 to 1 << 16 timed alike)
+_CHUNK_CELLS = 1 << 14
+
+
+def _chunk_costs(p: _Problem, band: _Band, lo: np.ndarray, hi: np.ndarray, i0: int, i1: int,
+                 shapes: list[tuple[int, int]]) -> dict[int, np.ndarray]:
+    """Bead costs of every paired shape (by index in `shapes`) ending at every
+    cell of rows i0..i1-1 of the band, rows laid end to end.
+
+    Cells where a shape does not fit (it would start before row or column 0,
+    or outside the band) get a meaningless finite value: the search never
+    reads them. The sum over a bead's box is the sum over its rows of one
+    prefix difference each, accumulated for all shapes at once."""
+    widths = hi[i0:i1] - lo[i0:i1] + 1
+    row_of = np.repeat(np.arange(i0, i1), widths)
+    cols = np.arange(int(widths.sum())) - np.repeat(np.cumsum(widths) - widths - lo[i0:i1], widths)
+    paired = [(sn, sm) for sn, sm in shapes if sn and sm]
+    reach_n, _ = _reach(shapes)
+    # column_sums[x][t]: sum over rows i-x..i-1 of the prefix at column j-t,
+    # for the shifts t some shape of x or more rows needs
+    column_sums: list[dict[int, np.ndarray]] = [{}]
+    for x in range(1, reach_n + 1):
+        at = band.base[np.maximum(row_of - x, 0)] + cols
+        sums = {}
+        for t in sorted({0} | {sm for sn, sm in paired if sn >= x}):
+            sums[t] = band.prefix[at - t]
+            if x > 1:
+                sums[t] += column_sums[x - 1][t]
+        column_sums.append(sums)
+    out: dict[int, np.ndarray] = {}
+    n, m = len(p.src), len(p.tgt)
+    for si, (sn, sm) in enumerate(shapes):
+        if not (sn and sm) or sn > n or sm > m:  # (bigger than a side: never fits)
+            continue
+        # where the shape does not fit, clamp so every index below is valid
+        ends_i, ends_j = np.maximum(row_of, sn), np.maximum(cols, sm)
+        box = column_sums[sn][0] - column_sums[sn][sm]
+        sims = box / (p.src.norms[sn - 1, ends_i - sn] * p.tgt.norms[sm - 1, ends_j - sm])
+        out[si] = _costs_from_cosines(p, sn, sm, ends_i, ends_j, sims)
+    return out
+
+
 def _search(p: _Problem, lo: np.ndarray, hi: np.ndarray, skip: float,
-            shapes: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
+            shapes: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     """Banded DP. Row i (0..n) holds columns lo[i]..hi[i] inclusive.
-    Returns the path as (n_src, n_tgt, cost) steps from the start."""
+    Returns the path's steps from the start: (k, 2) sentences taken on each
+    side, and (k,) costs.
+
+    Bead costs are computed a chunk of rows at a time from the band's cross
+    products. A row lays each shape's candidates (previous cost + bead cost)
+    side by side and takes the cheapest per column; on a tie the first shape
+    wins, as the order of `shapes` (smaller beads first) intends."""
     n = len(p.src)
     inf = np.inf
+    if p.band is None or p.band.lo is not lo or p.band.hi is not hi or p.band.reach != _reach(shapes):
+        p.band = _cross_band(p, lo, hi, shapes)  # the second of two passes over one band reuses it
+    band = p.band
+    cells = np.concatenate([[0], np.cumsum(hi - lo + 1)])  # flat index of row i's first cell
+    lo_, hi_ = lo.tolist(), hi.tolist()  # Python ints: the row loop reads them per shape
+    max_width = int((hi - lo).max()) + 1
+    stacked = np.empty((max_width, len(shapes)))  # candidates of a row, one column per shape
+    columns = np.arange(max_width)
+    offsets = columns * skip
     D: list[np.ndarray] = []
-    back: list[np.ndarray] = []  # index into shapes, -1 = insertion (0,1)
+    back: list[np.ndarray] = []  # index into shapes, -1 = insertion (0,1); meaningless where D is inf
+    chunk_start = chunk_end = 0
+    costs: dict[int, np.ndarray] = {}
     for i in range(n + 1):
-        width = hi[i] - lo[i] + 1
-        js = np.arange(lo[i], hi[i] + 1)
-        best = np.full(width, inf)
-        arg = np.full(width, -2, dtype=np.int16)
+        if i >= chunk_end:
+            chunk_start = i
+            chunk_end = max(i + 1, int(np.searchsorted(cells, cells[i] + _CHUNK_CELLS, side="right")) - 1)
+            chunk_end = min(chunk_end, n + 1)
+            costs = _chunk_costs(p, band, lo, hi, chunk_start, chunk_end, shapes)
+        lo_i, hi_i = lo_[i], hi_[i]
+        width = hi_i - lo_i + 1
+        row_cells = int(cells[i] - cells[chunk_start]) - lo_i  # + column = index into this chunk's costs
         if i == 0:
-            best[js == 0] = 0.0
-        for si, (sn, sm) in enumerate(shapes):
-            pi = i - sn
-            if pi < 0:
-                continue
-            prev_lo, prev_hi = lo[pi], hi[pi]
-            pj = js - sm
-            ok = (pj >= prev_lo) & (pj <= prev_hi) & (pj >= 0)
-            if not ok.any():
-                continue
-            cand = np.full(width, inf)
-            prev = D[pi][pj[ok] - prev_lo]
-            if sm == 0:
-                cost = np.full(prev.shape, skip)
-            else:
-                cost = _bead_costs(p, sn, sm, i, js[ok])
-            cand[ok] = prev + cost
-            better = cand < best
-            best[better] = cand[better]
-            arg[better] = si
+            best = np.full(width, inf)
+            arg = np.full(width, -2, dtype=np.int16)
+            if lo_i <= 0 <= hi_i:
+                best[-lo_i] = 0.0
+        else:
+            cand = stacked[:width]
+            cand.fill(inf)
+            for si, (sn, sm) in enumerate(shapes):
+                pi = i - sn
+                if pi < 0:
+                    continue
+                prev_lo = lo_[pi]
+                # columns j whose bead starts inside the previous row's band
+                j0, j1 = max(lo_i, prev_lo + sm, sm), min(hi_i, hi_[pi] + sm)
+                if j0 > j1:
+                    continue
+                prev = D[pi][j0 - sm - prev_lo:j1 - sm - prev_lo + 1]
+                out = cand[j0 - lo_i:j1 - lo_i + 1, si]
+                if sm == 0:
+                    np.add(prev, skip, out=out)
+                else:
+                    np.add(prev, costs[si][row_cells + j0:row_cells + j1 + 1], out=out)
+            arg = cand.argmin(axis=1)
+            best = cand[columns[:width], arg]
+            arg = arg.astype(np.int16)
         # insertions (0, 1) within the row: D[j] = min(best[j], D[j-1] + skip).
         # An exact tie goes to the insertion, so of two identical translation
         # sentences the later one is the added copy.
         if width > 1:
-            offs = np.arange(width) * skip
-            g = best - offs
-            via = np.concatenate([[inf], np.minimum.accumulate(g)[:-1]]) + offs  # best path ending in an insertion
-            ins = np.isfinite(via) & (via <= best + _TIE * 1e-3)
-            best = np.where(ins, np.minimum(via, best), best)
-            arg[ins] = -1
+            offs = offsets[:width]
+            # via[k]: the best path to column k+1 ending in an insertion
+            via = np.minimum.accumulate(best - offs)[:-1] + offs[1:]
+            ins = via <= best[1:] + _TIE * 1e-3
+            np.minimum(via, best[1:], out=best[1:], where=ins)
+            arg[1:][ins] = -1
         D.append(best)
         back.append(arg)
-    # trace back from (n, m)
+    # trace back from (n, m), into lists of ints and floats: a tuple per step
+    # kept alive is what makes Python's garbage collector scan the whole heap
+    # (with a model loaded, a quarter of a second each time) on long documents
     m = len(p.tgt)
-    steps: list[tuple[int, int, float]] = []
-    i, j = n, m
-    if not (lo[n] <= m <= hi[n]) or not np.isfinite(D[n][m - lo[n]]):
+    if not (lo_[n] <= m <= hi_[n]) or not np.isfinite(D[n][m - lo_[n]]):
         raise RuntimeError("alignment band does not reach the end")  # guarded by caller
+    moves = [(0, 1), *shapes]  # by code + 1
+    codes: list[int] = []
+    totals = [float(D[n][m - lo_[n]])]  # path cost at the end of each step, from the last
+    i, j = n, m
     while i > 0 or j > 0:
-        code = int(back[i][j - lo[i]])
-        here = D[i][j - lo[i]]
-        if code == -1:
-            sn, sm = 0, 1
-        else:
-            sn, sm = shapes[code]
-        pi, pj = i - sn, j - sm
-        steps.append((sn, sm, float(here - D[pi][pj - lo[pi]])))
-        i, j = pi, pj
-    steps.reverse()
-    return steps
+        code = int(back[i][j - lo_[i]])
+        sn, sm = moves[code + 1]
+        i, j = i - sn, j - sm
+        codes.append(code + 1)
+        totals.append(float(D[i][j - lo_[i]]))
+    steps = np.array(moves, dtype=np.int64)[np.array(codes[::-1], dtype=np.int64)]
+    return steps, np.diff(np.array(totals[::-1]))
 
 
 def _full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
 
 
-def _band_around(points: list[tuple[int, int]], n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Band of +-width columns around a path given as (i, j) points (fine scale)."""
-    lo = np.full(n + 1, m, dtype=np.int64)
-    hi = np.zeros(n + 1, dtype=np.int64)
-    pts = sorted(points)
-    # interpolate so every row has at least one path column
-    for (i0, j0), (i1, j1) in zip(pts, pts[1:]):
-        for i in range(i0, i1 + 1):
-            if i1 == i0:
-                js = (j0, j1)
-            else:
-                t = (i - i0) / (i1 - i0)
-                js = (int(math.floor(j0 + t * (j1 - j0))), int(math.ceil(j0 + t * (j1 - j0))))
-            lo[i] = min(lo[i], min(js[0], j0 if i == i0 else js[0]))
-            hi[i] = max(hi[i], max(js[1], j1 if i == i1 else js[1]))
-    lo = np.clip(lo - width, 0, m)
-    hi = np.clip(hi + width, 0, m)
+def _band_around(points: np.ndarray, n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Band of +-width columns around a path given as (k, 2) points (i, j) (fine scale)."""
+    pts = np.asarray(points, dtype=np.int64).reshape(-1, 2)
+    pts = pts[np.lexsort((pts[:, 1], pts[:, 0]))]
+    i0, j0, i1, j1 = pts[:-1, 0], pts[:-1, 1], pts[1:, 0], pts[1:, 1]
+    # interpolate so every row has at least one path column: each segment's
+    # rows i0..i1 get the floor and ceiling of the line's column there
+    counts = i1 - i0 + 1
+    seg = np.repeat(np.arange(len(counts)), counts)
+    i = i0[seg] + np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    flat = (i1 == i0)[seg]
+    t = (i - i0[seg]) / np.where(flat, 1, i1[seg] - i0[seg])
+    x = j0[seg] + t * (j1[seg] - j0[seg])
+    low = np.where(flat, j0[seg], np.floor(x).astype(np.int64))
+    high = np.where(flat, j1[seg], np.ceil(x).astype(np.int64))
+    low = np.where(i == i0[seg], np.minimum(low, j0[seg]), low)
+    high = np.where(i == i1[seg], np.maximum(high, j1[seg]), high)
+    lo_ = np.full(n + 1, m, dtype=np.int64)
+    hi_ = np.zeros(n + 1, dtype=np.int64)
+    np.minimum.at(lo_, i, low)
+    np.maximum.at(hi_, i, high)
+    # row by row on Python lists (each row reads the one before; list items
+    # cost a fraction of numpy scalar indexing)
+    lo = np.clip(lo_ - width, 0, m).tolist()
+    hi = np.clip(hi_ + width, 0, m).tolist()
     # make the band connected: each row must overlap the next one's reach
-    for i in range(1, n + 1):
-        lo[i] = min(lo[i], hi[i - 1])
-        hi[i] = max(hi[i], lo[i - 1])
-        lo[i] = max(lo[i], lo[i - 1])
-    for i in range(n - 1, -1, -1):
-        hi[i] = min(hi[i], hi[i + 1])
+    for r in range(1, n + 1):
+        lo[r] = min(lo[r], hi[r - 1])
+        hi[r] = max(hi[r], lo[r - 1])
+        lo[r] = max(lo[r], lo[r - 1])
+    for r in range(n - 1, -1, -1):
+        hi[r] = min(hi[r], hi[r + 1])
     lo[0] = 0
     hi[n] = m
-    return lo, hi
+    return np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64)
 
 
 def _coarsen(runs: SideRuns) -> SideRuns:
-    """Halve a side: pairs of neighbouring sentences become one unit."""
-    f = runs.features[0]
+    """Halve a side: pairs of neighbouring sentences become one unit (an odd
+    last sentence stays alone). Written into one new array: on long documents
+    the passes over the vectors are what this costs."""
+    f = runs.vectors
     n = f.shape[0]
-    half = (n + 1) // 2
-    pad = np.zeros((half * 2 - n, f.shape[1]), np.float32)
-    g = np.concatenate([f, pad]).reshape(half, 2, -1).sum(axis=1)
+    half, pairs = (n + 1) // 2, n // 2
+    g = np.empty((half, f.shape[1]), dtype=np.float32)
+    np.add(f[0:2 * pairs:2], f[1:2 * pairs:2], out=g[:pairs])
+    if half > pairs:
+        g[pairs] = f[n - 1]
+    norms = np.linalg.norm(g, axis=-1, keepdims=True)
+    norms[norms == 0] = 1.0
+    g /= norms
     lengths = np.concatenate([runs.lengths, np.zeros(half * 2 - n)]).reshape(half, 2).sum(axis=1)
-    return SideRuns(features=_unit(g)[None, :, :], lengths=np.maximum(lengths, 1.0))
+    return SideRuns(vectors=g, norms=np.ones((1, half)), lengths=np.maximum(lengths, 1.0))
 
 
-def _path_points(steps: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
-    pts = [(0, 0)]
-    i = j = 0
-    for sn, sm, _ in steps:
-        i, j = i + sn, j + sm
-        pts.append((i, j))
-    return pts
+def _path_points(steps: np.ndarray) -> np.ndarray:
+    """(k+1, 2) points (i, j) of a path given as (k, 2) steps from (0, 0)."""
+    return np.concatenate([np.zeros((1, 2), dtype=np.int64), np.cumsum(steps, axis=0)])
 
 
-def _skip_from_costs(costs: list[float], percentile: float, scale: float) -> float:
-    if not costs:
+def _one_to_one_ends(points: np.ndarray) -> np.ndarray:
+    """End points of the path's 1-1 steps."""
+    return points[1:][(np.diff(points, axis=0) == 1).all(axis=1)]
+
+
+def _skip_from_costs(costs: Sequence[float] | np.ndarray, percentile: float, scale: float) -> float:
+    if len(costs) == 0:
         return 0.5 * scale
     return float(np.percentile(costs, percentile)) * scale
 
 
-def _length_slack(p: _Problem, points: list[tuple[int, int]], settings: AlignSettings) -> float:
+def _length_slack(p: _Problem, points: np.ndarray, settings: AlignSettings) -> float:
     """How far from the document's length ratio its first-pass 1-1 pairs go
     (a percentile of |log length ratio - document's|): length deviations up to
     this are normal translation freedom, beyond it they cost additively."""
-    devs = [abs(math.log(p.src.lengths[i0] / p.tgt.lengths[j0]) - p.log_ratio)
-            for (i0, j0), (i1, j1) in zip(points, points[1:]) if i1 - i0 == 1 and j1 - j0 == 1]
+    starts = _one_to_one_ends(points) - 1
+    ratios = p.src.lengths[starts[:, 0]] / p.tgt.lengths[starts[:, 1]]
+    devs = [abs(math.log(r) - p.log_ratio) for r in ratios.tolist()]
     return float(np.percentile(devs, settings.length_slack_percentile)) if devs else math.inf
 
 
-def _unrelated_costs(p: _Problem, points: list[tuple[int, int]], samples: int = 4096) -> np.ndarray:
+def _unrelated_costs(p: _Problem, points: np.ndarray, samples: int = 4096) -> np.ndarray:
     """1-1 costs of pairs far from a first-pass path: what an unrelated pair
     costs in this document (every pair for small documents, a fixed-seed
     sample for big ones). Pairs within one sentence of the path are left out:
@@ -435,16 +671,15 @@ def _unrelated_costs(p: _Problem, points: list[tuple[int, int]], samples: int = 
     else:
         rng = np.random.default_rng(0)
         i, j = rng.integers(0, n, samples), rng.integers(0, m, samples)
-    rows, cols = zip(*sorted(points))
-    centre = np.interp(i + 0.5, rows, cols)  # sentence i spans rows i..i+1 of the path
+    path = points[np.lexsort((points[:, 1], points[:, 0]))]
+    centre = np.interp(i + 0.5, path[:, 0], path[:, 1])  # sentence i spans rows i..i+1 of the path
     far = np.abs(j + 0.5 - centre) > 1.5
     if not far.any():
         return np.zeros(0)
     return _bead_costs(p, 1, 1, i[far] + 1, j[far] + 1)
 
 
-def _skip_cost(p: _Problem, one_to_one: list[float], points: list[tuple[int, int]],
-               settings: AlignSettings) -> float:
+def _skip_cost(p: _Problem, one_to_one: np.ndarray, points: np.ndarray, settings: AlignSettings) -> float:
     """Cost of leaving one sentence unpaired.
 
     Mostly a percentile of the path's 1-1 costs (Vecalign's choice: it adapts to
@@ -462,7 +697,7 @@ def _skip_cost(p: _Problem, one_to_one: list[float], points: list[tuple[int, int
 
 
 def _approximate_path(src: SideRuns, tgt: SideRuns, settings: AlignSettings, *,
-                      coarse: bool = False) -> list[tuple[int, int]]:
+                      coarse: bool = False) -> np.ndarray:
     """Coarse-to-fine first pass: a path of (i, j) points at full resolution.
 
     Coarse levels only guide the next level's band, so they search once with
@@ -470,25 +705,24 @@ def _approximate_path(src: SideRuns, tgt: SideRuns, settings: AlignSettings, *,
     measured and used at full resolution only."""
     n, m = len(src), len(tgt)
     simple = dataclasses.replace(settings, max_run=1, max_bead=2)
-    p = _make_problem(SideRuns(src.features[:1], src.lengths), SideRuns(tgt.features[:1], tgt.lengths), simple)
+    p = _make_problem(src.first_runs(), tgt.first_runs(), simple)
     if (n + 1) * (m + 1) <= settings.full_search_cells or n < 4 or m < 4:
         lo, hi = _full_band(n, m)
     else:
         coarse_path = _approximate_path(_coarsen(src), _coarsen(tgt), settings, coarse=True)
-        fine_points = [(min(2 * i, n), min(2 * j, m)) for i, j in coarse_path]
+        fine_points = np.minimum(2 * coarse_path, [n, m])
         lo, hi = _band_around(fine_points, n, m, max(4, settings.band // 2))
     if coarse:
-        return _path_points(_search(p, lo, hi, 1.0, p.shapes))
+        return _path_points(_search(p, lo, hi, 1.0, p.shapes)[0])
     return _two_pass(p, lo, hi, settings)
 
 
-def _two_pass(p: _Problem, lo: np.ndarray, hi: np.ndarray, settings: AlignSettings) -> list[tuple[int, int]]:
+def _two_pass(p: _Problem, lo: np.ndarray, hi: np.ndarray, settings: AlignSettings) -> np.ndarray:
     """1-1/1-0 search with skip=1.0 (an unrelated pair's cost), then again with
     the document's own skip cost measured on that first path."""
-    steps = _search(p, lo, hi, 1.0, p.shapes)
-    costs = [c for sn, sm, c in steps if sn and sm]
-    skip = _skip_cost(p, costs, _path_points(steps), settings)
-    steps = _search(p, lo, hi, skip, p.shapes)
+    steps, costs = _search(p, lo, hi, 1.0, p.shapes)
+    skip = _skip_cost(p, costs[(steps > 0).all(axis=1)], _path_points(steps), settings)
+    steps, _ = _search(p, lo, hi, skip, p.shapes)
     return _path_points(steps)
 
 
@@ -589,26 +823,32 @@ def _match_moved(p: _Problem, beads: list[Bead], costs: list[float], threshold: 
     return [b for b, _ in kept], [c for _, c in kept]  # put in reading order by the caller
 
 
-def _in_reading_order(beads: list[tuple[Bead, float]]) -> list[tuple[Bead, float]]:
-    """Beads in the original's order; an added bead goes where its translation
-    index falls, just before the next in-place pair that follows it in the
-    translation (after any omitted or moved beads standing between the two).
+def _reading_order(beads: list[Bead]) -> list[int]:
+    """Indexes of the beads in the original's order; an added bead goes where
+    its translation index falls, just before the next in-place pair that
+    follows it in the translation (after any omitted or moved beads standing
+    between the two).
 
     In-place (not moved) pairs are monotonic on both sides, so they are the
     anchors: the rest sort by original index, added text by translation index.
-    """
-    anchors = sorted((b.tgt[0], b.src[0]) for b, _ in beads if b.src and b.tgt and not b.moved)
-    anchor_tgt = [t for t, _ in anchors]
-    n = 1 + max((i for b, _ in beads for i in b.src), default=-1)
-
-    def key(item: tuple[Bead, float]) -> tuple[int, int, int]:
-        b = item[0]
-        if b.src:
-            return (b.src[0], 1, 0)
-        k = bisect.bisect_right(anchor_tgt, b.tgt[0])
-        return (anchors[k][1] if k < len(anchors) else n, 0, b.tgt[0])
-
-    return sorted(beads, key=key)
+    Keys are arrays, not a tuple per bead: on long documents those tuples were
+    most of what woke Python's garbage collector."""
+    src0 = np.array([b.src[0] if b.src else -1 for b in beads], dtype=np.int64)
+    tgt0 = np.array([b.tgt[0] if b.tgt else -1 for b in beads], dtype=np.int64)
+    anchor = (src0 >= 0) & (tgt0 >= 0) & ~np.array([b.moved for b in beads], dtype=bool)
+    by_tgt = np.lexsort((src0[anchor], tgt0[anchor]))
+    anchor_tgt, anchor_src = tgt0[anchor][by_tgt], src0[anchor][by_tgt]
+    n = 1 + max((b.src[-1] for b in beads if b.src), default=-1)
+    # added text: with the first anchor whose translation index is past it
+    after = np.full(len(beads), n, dtype=np.int64)
+    if len(anchor_src):
+        k = np.searchsorted(anchor_tgt, tgt0, side="right")
+        after = np.where(k < len(anchor_src), anchor_src[np.minimum(k, len(anchor_src) - 1)], n)
+    added = src0 < 0
+    first = np.where(added, after, src0)
+    second = np.where(added, 0, 1)
+    third = np.where(added, tgt0, 0)
+    return np.lexsort((third, second, first)).tolist()
 
 
 def _margins(p: _Problem, starts: np.ndarray, shape: tuple[int, int], chosen: np.ndarray,
@@ -634,7 +874,7 @@ def _margins(p: _Problem, starts: np.ndarray, shape: tuple[int, int], chosen: np
 
 
 def align(src: SideRuns, tgt: SideRuns, settings: AlignSettings = AlignSettings()) -> Alignment:
-    """Align two documents given their run features. Pure: no I/O, no models.
+    """Align two documents given their sentence features. Pure: no I/O, no models.
 
     Every sentence index of both sides appears in exactly one bead. Without
     moved text the beads are monotonic (both sides' indexes increase).
@@ -646,39 +886,32 @@ def align(src: SideRuns, tgt: SideRuns, settings: AlignSettings = AlignSettings(
     p = _make_problem(src, tgt, settings)
     path = _approximate_path(src, tgt, settings)
     # the skip cost: from the first pass's 1-1 pairs, in the full model's cost units
-    pts = path
-    one_to_one = []
-    for (i0, j0), (i1, j1) in zip(pts, pts[1:]):
-        if i1 - i0 == 1 and j1 - j0 == 1:
-            one_to_one.append(float(_bead_costs(p, 1, 1, i1, np.array([j1]))[0]))
+    # (one vectorised call: one per pair was a tenth of a 20k-sentence alignment)
+    ends = _one_to_one_ends(path)
+    one_to_one = _bead_costs(p, 1, 1, ends[:, 0], ends[:, 1])
     skip = _skip_cost(p, one_to_one, path, settings)
     p.length_slack = _length_slack(p, path, settings)
     if (n + 1) * (m + 1) <= settings.full_search_cells:
         lo, hi = _full_band(n, m)
     else:
         lo, hi = _band_around(path, n, m, settings.band)
-    steps = _search(p, lo, hi, skip, p.shapes)
+    steps, step_costs = _search(p, lo, hi, skip, p.shapes)
     # paired beads' confidence, one vectorised pass per shape
-    starts: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
-    i = j = 0
-    for k, (sn, sm, c) in enumerate(steps):
-        if sn and sm:
-            starts.setdefault((sn, sm), []).append((k, i, j))
-        i, j = i + sn, j + sm
-    confidence: dict[int, float] = {}
-    for shape, rows in starts.items():
-        where = np.array([(i0, j0) for _, i0, j0 in rows], dtype=np.int64)
-        chosen = np.array([steps[k][2] for k, _, _ in rows])
-        for (k, _, _), conf in zip(rows, _margins(p, where, shape, chosen, skip)):
-            confidence[k] = round(float(conf), 3)
+    starts = _path_points(steps)[:-1]
+    confidence = np.zeros(len(steps))
+    for sn, sm in p.shapes:
+        rows = np.flatnonzero((steps[:, 0] == sn) & (steps[:, 1] == sm)) if sn and sm else []
+        if len(rows):
+            confidence[rows] = _margins(p, starts[rows], (sn, sm), step_costs[rows], skip)
     beads: list[Bead] = []
     costs: list[float] = []
     i = j = 0
-    for k, (sn, sm, c) in enumerate(steps):
+    for sn, sm, c, conf in zip(steps[:, 0].tolist(), steps[:, 1].tolist(), step_costs.tolist(),
+                               confidence.tolist()):
         src_idx = tuple(range(i, i + sn))
         tgt_idx = tuple(range(j, j + sm))
         if sn and sm:
-            beads.append(Bead(src_idx, tgt_idx, confidence=confidence[k]))
+            beads.append(Bead(src_idx, tgt_idx, confidence=round(conf, 3)))
             costs.append(c)
         else:  # split multi-sentence gaps into one bead per sentence
             for s in src_idx:
@@ -691,8 +924,9 @@ def align(src: SideRuns, tgt: SideRuns, settings: AlignSettings = AlignSettings(
     if settings.moved:
         threshold = _skip_from_costs(one_to_one, settings.moved_percentile, 1.0)
         beads, costs = _match_moved(p, beads, costs, threshold, settings.moved_ratio)
-    ordered = _in_reading_order(list(zip(_gap_confidence(p, beads, skip), costs)))
-    return Alignment(tuple(b for b, _ in ordered), tuple(c for _, c in ordered), skip)
+    beads = _gap_confidence(p, beads, skip)
+    order = _reading_order(beads)
+    return Alignment(tuple(beads[k] for k in order), tuple(costs[k] for k in order), skip)
 
 
 def _gap_confidence(p: _Problem, beads: list[Bead], skip: float, window: int = 5) -> list[Bead]:
