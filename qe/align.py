@@ -917,6 +917,9 @@ def align(src: SideRuns, tgt: SideRuns, settings: AlignSettings = AlignSettings(
             confidence[rows] = _margins(p, starts[rows], (sn, sm), step_costs[rows], skip)
     beads: list[Bead] = []
     costs: list[float] = []
+    # where the path stands at each unpaired sentence: the other side's index
+    # its partner would have (off the diagonal when text was added or cut)
+    gap_at: dict[tuple[bool, int], int] = {}
     i = j = 0
     for sn, sm, c, conf in zip(steps[:, 0].tolist(), steps[:, 1].tolist(), step_costs.tolist(),
                                confidence.tolist()):
@@ -929,22 +932,26 @@ def align(src: SideRuns, tgt: SideRuns, settings: AlignSettings = AlignSettings(
             for s in src_idx:
                 beads.append(Bead((s,), (), confidence=None))
                 costs.append(skip)
+                gap_at[True, s] = j
             for t in tgt_idx:
                 beads.append(Bead((), (t,), confidence=None))
                 costs.append(skip)
+                gap_at[False, t] = i
         i, j = i + sn, j + sm
     if settings.moved:
         threshold = _skip_from_costs(one_to_one, settings.moved_percentile, 1.0)
         beads, costs = _match_moved(p, beads, costs, threshold, settings.moved_ratio)
-    beads = _gap_confidence(p, beads, skip)
+    beads = _gap_confidence(p, beads, skip, gap_at)
     order = _reading_order(beads)
     return Alignment(tuple(beads[k] for k in order), tuple(costs[k] for k in order), skip)
 
 
-def _gap_confidence(p: _Problem, beads: list[Bead], skip: float, window: int = 5) -> list[Bead]:
+def _gap_confidence(p: _Problem, beads: list[Bead], skip: float, gap_at: dict[tuple[bool, int], int],
+                    window: int = 5) -> list[Bead]:
     """Confidence of an omission/addition, the same margin as for pairs: how
     much cheaper leaving the sentence unpaired is than pairing it with its best
-    partner within `window` sentences of where it would sit."""
+    partner within `window` sentences of where the path passes it (`gap_at`:
+    (is original, index) -> the other side's index there)."""
     n, m = len(p.src), len(p.tgt)
     out = []
     for b in beads:
@@ -953,11 +960,13 @@ def _gap_confidence(p: _Problem, beads: list[Bead], skip: float, window: int = 5
             continue
         if b.src:
             i = b.src[0]
-            js = np.arange(max(0, i - window), min(m, i + window + 1))
+            centre = gap_at.get((True, i), i)
+            js = np.arange(max(0, centre - window), min(m, centre + window + 1))
             best = float(_bead_costs(p, 1, 1, np.full(len(js), i + 1), js + 1).min()) if len(js) else np.inf
         else:
             j = b.tgt[0]
-            is_ = np.arange(max(0, j - window), min(n, j + window + 1))
+            centre = gap_at.get((False, j), j)
+            is_ = np.arange(max(0, centre - window), min(n, centre + window + 1))
             best = float(_bead_costs(p, 1, 1, is_ + 1, np.full(len(is_), j + 1)).min()) if len(is_) else np.inf
         conf = 1.0 if not np.isfinite(best) else max(0.0, min(1.0, (best - skip) / max(best, 1e-9)))
         out.append(Bead(b.src, b.tgt, confidence=round(conf, 3)))

@@ -164,6 +164,20 @@ def test_confidence_in_unit_interval_and_lower_for_a_weak_pair():
         assert by_src[(5,)].confidence < min(by_src[(k,)].confidence for k in (1, 2, 3))
 
 
+@pytest.mark.parametrize("added", [0, 12])
+def test_gap_confidence_looks_where_the_path_passes(added):
+    # the omitted sentence shares five of nine words with the next one: a
+    # near partner next to where the path passes it makes the omission
+    # uncertain, however much text was added before it (the same index on the
+    # other side is unrelated added text when the path runs off the diagonal)
+    src = list(POOL[:20])
+    src[10] = " ".join(src[11].split()[:5] + POOL[30].split()[5:])
+    tgt = list(POOL[40:40 + added]) + src[:10] + src[11:]
+    gaps = [b for b in _align(src, tgt).beads if b.src == (10,) and not b.tgt]
+    assert len(gaps) == 1
+    assert gaps[0].confidence < 0.25
+
+
 def test_empty_sides():
     assert _pairs(_align([], POOL[:2])) == [((), (0,)), ((), (1,))]
     assert _pairs(_align(POOL[:2], [])) == [((0,), ()), ((1,), ())]
