@@ -1352,15 +1352,23 @@ def _date_spelling(a: str, b: str, language: str) -> bool:
 def _change_kind(name: Name, counterpart: str, language: str, cross: bool = False) -> FlagKind | None:
     """The flag for a name rendered as `counterpart`, or None when the
     counterpart is only an unknown respelling of it."""
-    if not cross and _parts_in_equivalent_form(name, counterpart, language):
-        return None
+    old: list[str] = []
+    lost: list[str] = []
+    added: list[str] = []
+    if not cross:
+        old, lost_words, added_words = _word_diff(name, counterpart, language)
+        lost, added = _drop_equivalent_runs(lost_words, added_words)
+        if (lost_words or added_words) and not (lost or added):
+            # word for word the same name once a part is read in its table
+            # equivalent ("United States Geological Survey" / "U.S. Geological Survey")
+            return None
     kind = _classify_change(name, counterpart, language, cross)
     if kind is not FlagKind.COMMON_WORD and _unknown_respelling(name.text, counterpart, language):
         return None
-    if not cross and kind is not FlagKind.VARIANT and _description_reworded(name, counterpart, language):
+    if not cross and kind is not FlagKind.VARIANT and _description_reworded(old, lost, added, language):
         return None
     if not cross and kind is not FlagKind.COMMON_WORD and (
-            _words_translated(name, counterpart, language) or _short_expansion(name.text, counterpart)
+            _words_translated(old, lost, added, language) or _short_expansion(name.text, counterpart)
             or _short_expansion(counterpart, name.text) or _clipped_name(name.text, counterpart)
             or _clipped_name(counterpart, name.text)):
         return None
@@ -1374,27 +1382,17 @@ def _clipped_name(short: str, long: str) -> bool:
     return _clipped(short, long) and not is_known_place(long) and _key(long) not in _place_index()
 
 
-def _word_diff(name: Name, counterpart: str, language: str,
-               equivalents: bool = True) -> tuple[list[str], list[str], list[str]]:
+def _word_diff(name: Name, counterpart: str, language: str) -> tuple[list[str], list[str], list[str]]:
     """The name's words (titles, function words aside), those of them the
     counterpart lacks, and the counterpart's words the name lacks; an
-    inflected or derived form, a respelling, counts as the same word, and
-    with `equivalents` so do table equivalents of several words (US/United States)."""
+    inflected or derived form, a respelling, counts as the same word (table
+    equivalents of several words, US/United States, are _drop_equivalent_runs')."""
     minor = _word_set("title", language) | _word_set("function", language) | CONNECTORS
     old = [w for w in name.core_parts if w not in minor]
     new = [t.norm for t in tokenize(counterpart, language) if t.norm not in minor]
     lost = [w for w in old if not any(_word_renders(w, n, n, language, False) for n in new)]
     added = [n for n in new if not any(_word_renders(w, n, n, language, False) for w in old)]
-    if equivalents:
-        lost, added = _drop_equivalent_runs(lost, added)
     return old, lost, added
-
-
-def _parts_in_equivalent_form(name: Name, counterpart: str, language: str) -> bool:
-    """Word for word the same name once a part is read in its table
-    equivalent ("United States Geological Survey" / "U.S. Geological Survey")."""
-    _, lost, added = _word_diff(name, counterpart, language, equivalents=False)
-    return bool(lost or added) and _drop_equivalent_runs(lost, added) == ([], [])
 
 
 def _drop_equivalent_runs(lost: list[str], added: list[str]) -> tuple[list[str], list[str]]:
@@ -1413,14 +1411,15 @@ def _drop_equivalent_runs(lost: list[str], added: list[str]) -> tuple[list[str],
     return lost, added
 
 
-def _words_translated(name: Name, counterpart: str, language: str) -> bool:
+def _words_translated(old: list[str], lost: list[str], added: list[str], language: str) -> bool:
     """The foreign words of a name put into the language, the rest kept
     (Krasnodar Krai / Krasnodar Territory, Rádio Svobodná Evropa / Radio Free
     Europe, Asociación Argentina de Polo / Argentine Polo Association): the
     name as readers of the language know it, not a respelling. A dictionary
     word that looks like the lost word (Pifer -> Pipe, Ushakov -> Usher) is
-    the name misread as a word, not translated."""
-    old, lost, added = _word_diff(name, counterpart, language)
+    the name misread as a word, not translated. `old`, `lost`, `added`: the
+    name's words and the word diff with its counterpart (_word_diff, table
+    equivalents dropped)."""
     return bool(added) and bool(lost) and len(lost) < len(old) \
         and all(zipf(w, language) < ESTABLISHED_ZIPF and not is_known_place(w) for w in lost) \
         and all(zipf(w, language) >= 3.5 for w in added) \
@@ -1447,14 +1446,14 @@ def _short_expansion(short: str, long: str) -> bool:
     return 2 * len(initials) >= len(letters) and (letters.startswith(initials) or letters.endswith(initials))
 
 
-def _description_reworded(name: Name, counterpart: str, language: str) -> bool:
+def _description_reworded(old: list[str], lost: list[str], added: list[str], language: str) -> bool:
     """The words that make the name this name came through, and only its
     descriptive words were said another way, in a different number of words
     ("Arun Banner Police" / "Arun Banner Public Security Bureau"): two
     translations of one body. A word swapped for one other word ("Stanford
     University" / "Stanford College", "White House" / "White Home") is the
-    mark of a word-for-word substitution and stays a change."""
-    old, lost, added = _word_diff(name, counterpart, language)
+    mark of a word-for-word substitution and stays a change. Arguments as
+    for _words_translated."""
     distinctive = [w for w in old if zipf(w, language) < DICTIONARY_WORD_ZIPF]
     return bool(lost) and bool(added) and len(lost) != len(added) and bool(distinctive) \
         and not any(w in lost for w in distinctive) \
