@@ -43,7 +43,7 @@ DEMETR_FILES = {"ne_removed": ("name", _NAME_ERRORS), "numbers_replaced": ("numb
 class DemetrScore:
     file: str
     rows: int
-    recall: float  # mt_bad rows with a flag of the broken kind
+    recall: float  # mt_bad rows with a flag of the broken kind that mt_good does not also get
     false_flag_rate: float  # mt_good rows with any flag of the category
     major_false_flag_rate: float  # mt_good rows with a major flag of the category
 
@@ -112,11 +112,19 @@ def demetr_split_scores(directory: Path = DEFAULT_DEMETR, name: str = "ne_remove
     for n, r in enumerate(rows):
         bad = [f for f in _pair_flags(r["ref"], r["mt_bad"]) if f.category == category]
         good = [f for f in _pair_flags(r["ref"], r["mt_good"]) if f.category == category]
-        outcome = (1, any(f.kind in wanted for f in bad), bool(good), any(f.severity.value == "major" for f in good))
+        outcome = (1, _caught(bad, good, wanted), bool(good), any(f.severity.value == "major" for f in good))
         for split in ("all", _split_of(r, n)):
             tally[split] = [a + b for a, b in zip(tally[split], outcome)]
     return {split: DemetrScore(f"{name}:{split}" if split != "all" else name, t[0], t[1] / (t[0] or 1),
                                t[2] / (t[0] or 1), t[3] / (t[0] or 1)) for split, t in tally.items()}
+
+
+def _caught(bad: Sequence[Flag], good: Sequence[Flag], wanted: frozenset[FlagKind]) -> bool:
+    """Whether the broken translation has a flag of the broken kind that the
+    correct one lacks: a flag both get (a false flag on the correct
+    translation) says nothing about the break."""
+    on_good = {(f.kind, f.original) for f in good}
+    return any(f.kind in wanted and (f.kind, f.original) not in on_good for f in bad)
 
 
 def demetr_failures(directory: Path, name: str, limit: int | None = None) -> Iterable[tuple[str, dict, list[Flag]]]:
@@ -124,9 +132,9 @@ def demetr_failures(directory: Path, name: str, limit: int | None = None) -> Ite
     category, wanted = DEMETR_FILES[name]
     for r in demetr_rows(directory, name, limit):
         bad = [f for f in _pair_flags(r["ref"], r["mt_bad"]) if f.category == category]
-        if not any(f.kind in wanted for f in bad):
-            yield "miss", r, bad
         good = [f for f in _pair_flags(r["ref"], r["mt_good"]) if f.category == category]
+        if not _caught(bad, good, wanted):
+            yield "miss", r, bad
         if good:
             yield "false", r, good
 
