@@ -33,6 +33,8 @@ from qe.names import check_names, legit_equivalent, normalise
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMETR = PROJECT_ROOT.parent / "shared" / "eval" / "demetr"
 DEFAULT_SEED = PROJECT_ROOT / "corpora" / "ft-call"
+# flags on DEMETR's mt_good rows, each read by hand: real difference or false flag
+DEFAULT_REVIEW = PROJECT_ROOT / "corpora" / "demetr-review"
 
 _NAME_ERRORS = frozenset({FlagKind.MISSING, FlagKind.CHANGED, FlagKind.COMMON_WORD})
 _NUMBER_ERRORS = frozenset({FlagKind.NUMBER_CHANGED, FlagKind.NUMBER_MISSING})
@@ -44,8 +46,11 @@ class DemetrScore:
     file: str
     rows: int
     recall: float  # mt_bad rows with a flag of the broken kind that mt_good does not also get
-    false_flag_rate: float  # mt_good rows with any flag of the category
-    major_false_flag_rate: float  # mt_good rows with a major flag of the category
+    flagged_rate: float  # mt_good rows with any flag of the category
+    major_flagged_rate: float  # mt_good rows with a major flag of the category
+    # mt_good rows with a flag the review does not list as a real difference
+    # between the two translations (every flag, when there is no review)
+    false_flag_rate: float
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,28 @@ def _pair_flags(original: str, translation: str) -> list[Flag]:
     return check_names(one_sentence(original), one_sentence(translation), [Bead((0,), (0,))])[0]
 
 
-def demetr_score(directory: Path = DEFAULT_DEMETR, name: str = "ne_removed", limit: int | None = None) -> DemetrScore:
-    return demetr_split_scores(directory, name, limit)["all"]
+def demetr_score(directory: Path = DEFAULT_DEMETR, name: str = "ne_removed", limit: int | None = None,
+                 review: Path | None = DEFAULT_REVIEW) -> DemetrScore:
+    return demetr_split_scores(directory, name, limit, review)["all"]
+
+
+def _flag_key(row_id: str, flag: Flag) -> tuple[str, str, str, str]:
+    return row_id, flag.kind.value, flag.original or "", flag.found or ""
+
+
+def reviewed_real_flags(review: Path | None, name: str) -> frozenset[tuple[str, str, str, str]]:
+    """(row id, kind, original, found) of the flags a reader judged real
+    differences between DEMETR's two translations; none without a review file."""
+    path = Path(review) / f"{name}.tsv" if review is not None else None
+    if path is None or not path.is_file():
+        return frozenset()
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    missing = {"id", "kind", "original", "found", "verdict"} - set(rows[0] if rows else {})
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    return frozenset((r["id"], r["kind"], r["original"], r["found"]) for r in rows if r["verdict"] == "real")
 
 
 def _split_of(row: dict[str, str], n: int) -> str:
@@ -104,19 +129,21 @@ def _split_of(row: dict[str, str], n: int) -> str:
 
 
 def demetr_split_scores(directory: Path = DEFAULT_DEMETR, name: str = "ne_removed",
-                        limit: int | None = None) -> dict[str, DemetrScore]:
+                        limit: int | None = None, review: Path | None = DEFAULT_REVIEW) -> dict[str, DemetrScore]:
     """Scores over all rows and over the even-id (tuning) and odd-id (held-out) halves."""
     category, wanted = DEMETR_FILES[name]
     rows = demetr_rows(directory, name, limit)
-    tally = {k: [0, 0, 0, 0] for k in ("all", "even", "odd")}  # rows, hits, false any, false major
+    real = reviewed_real_flags(review, name)
+    tally = {k: [0, 0, 0, 0, 0] for k in ("all", "even", "odd")}  # rows, hits, flagged, major, unconfirmed
     for n, r in enumerate(rows):
         bad = [f for f in _pair_flags(r["ref"], r["mt_bad"]) if f.category == category]
         good = [f for f in _pair_flags(r["ref"], r["mt_good"]) if f.category == category]
-        outcome = (1, _caught(bad, good, wanted), bool(good), any(f.severity.value == "major" for f in good))
+        outcome = (1, _caught(bad, good, wanted), bool(good), any(f.severity.value == "major" for f in good),
+                   any(_flag_key(r.get("id", str(n)), f) not in real for f in good))
         for split in ("all", _split_of(r, n)):
             tally[split] = [a + b for a, b in zip(tally[split], outcome)]
-    return {split: DemetrScore(f"{name}:{split}" if split != "all" else name, t[0], t[1] / (t[0] or 1),
-                               t[2] / (t[0] or 1), t[3] / (t[0] or 1)) for split, t in tally.items()}
+    return {split: DemetrScore(f"{name}:{split}" if split != "all" else name, t[0],
+                               *(x / (t[0] or 1) for x in t[1:])) for split, t in tally.items()}
 
 
 def _caught(bad: Sequence[Flag], good: Sequence[Flag], wanted: frozenset[FlagKind]) -> bool:
