@@ -106,19 +106,25 @@ def _flag_key(row_id: str, flag: Flag) -> tuple[str, str, str, str]:
     return row_id, flag.kind.value, flag.original or "", flag.found or ""
 
 
+def read_review(path: Path) -> list[dict[str, str]]:
+    """A review file's rows: id, kind, original, found, verdict (real/false), why."""
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    missing = {"id", "kind", "original", "found", "verdict"} - set(rows[0] if rows else {})
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    return rows
+
+
 def reviewed_real_flags(review: Path | None, name: str) -> frozenset[tuple[str, str, str, str]]:
     """(row id, kind, original, found) of the flags a reader judged real
     differences between DEMETR's two translations; none without a review file."""
     path = Path(review) / f"{name}.tsv" if review is not None else None
     if path is None or not path.is_file():
         return frozenset()
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
-    missing = {"id", "kind", "original", "found", "verdict"} - set(rows[0] if rows else {})
-    if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-    return frozenset((r["id"], r["kind"], r["original"], r["found"]) for r in rows if r["verdict"] == "real")
+    return frozenset((r["id"], r["kind"], r["original"], r["found"]) for r in read_review(path)
+                     if r["verdict"] == "real")
 
 
 def _split_of(row: dict[str, str], n: int) -> str:

@@ -103,9 +103,7 @@ def test_a_review_without_verdicts_is_a_clear_error(tmp_path):
 
 @pytest.mark.parametrize("name", sorted(name_eval.DEMETR_FILES))
 def test_bundled_reviews_give_every_flag_a_verdict_and_a_reason(name):
-    path = name_eval.DEFAULT_REVIEW / f"{name}.tsv"
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = name_eval.read_review(name_eval.DEFAULT_REVIEW / f"{name}.tsv")
     assert rows
     for r in rows:
         assert r["verdict"] in ("real", "false"), r
@@ -122,9 +120,7 @@ def test_bundled_reviews_cover_the_flags_qe_gives_now(name):
     category, _ = name_eval.DEMETR_FILES[name]
     given = {name_eval._flag_key(r["id"], f) for r in name_eval.demetr_rows(name_eval.DEFAULT_DEMETR, name)
              for f in name_eval._pair_flags(r["ref"], r["mt_good"]) if f.category == category}
-    path = name_eval.DEFAULT_REVIEW / f"{name}.tsv"
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     reviewed = {(r["id"], r["kind"], r["original"], r["found"])
-                for r in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)}
+                for r in name_eval.read_review(name_eval.DEFAULT_REVIEW / f"{name}.tsv")}
     assert given - reviewed == set(), "flags nobody has read"
     assert reviewed - given == set(), "reviewed flags qe no longer gives"
