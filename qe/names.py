@@ -2030,7 +2030,7 @@ def _evening_hour(value: float, text: str, end: int) -> tuple[tuple[float, ...],
     return ((value + 12,), pm.end()) if pm and value < 12 and value == int(value) else ((), end)
 
 
-def _digit_alternatives(m: re.Match, value: float, language: str) -> tuple[float, ...]:
+def _digit_alternatives(m: re.Match, value: float) -> tuple[float, ...]:
     """Other values digits may mean: "272.000" written with a thousands point
     where the text's language uses a decimal one; a decade ("80s": 1980 or 2080,
     "20s": 1920 or 2020); a century of years ("1800s": the 19th)."""
@@ -2046,6 +2046,8 @@ def _digit_alternatives(m: re.Match, value: float, language: str) -> tuple[float
         elif len(num) == 4 and value % 100 == 0:
             alts.append(value // 100 + 1)
     return tuple(alts)
+
+
 _JOINED = re.compile(r"\d+(?:[-–/:]\d+)+")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?", re.UNICODE)
 
@@ -2102,7 +2104,7 @@ def find_quantities(text: str, language: str = "en") -> list[Quantity]:
             unit = "%"
         return value, unit, end, ()
 
-    codes = {}
+    codes: dict[int, int] = {}  # start -> end of each code name
     for c in _CODE.finditer(text):
         letters = (c.group("name") or c.group("tail")).casefold()
         number = c.group("num") or c.group("lead")
@@ -2136,14 +2138,15 @@ def find_quantities(text: str, language: str = "en") -> list[Quantity]:
             if evening:
                 unit = ""
             for k, v in enumerate(values):
-                out.append(Quantity(text[j.start():end], v, j.start(), unit, expr, alternatives=evening if k == 0 else ()))
+                out.append(Quantity(text[j.start():end], v, j.start(), unit, expr,
+                                    alternatives=evening if k == 0 else ()))
             expr += 1
             covered = j.end()
             continue
         value = _parse_digits(m.group("num"), m.group("sep"), language)
         if value is None:
             continue
-        alts = _digit_alternatives(m, value, language)
+        alts = _digit_alternatives(m, value)
         evening, evening_end = _evening_hour(value, text, m.end())
         suffix, currency = m.group("suffix"), bool(m.group("cur"))
         if suffix in _AMBIGUOUS_SCALES and not currency:
@@ -2175,21 +2178,20 @@ def find_quantities(text: str, language: str = "en") -> list[Quantity]:
         counted = parts[-1] if parts[-1] in ordinals else parts[-1][:-1] if parts[-1][:-1] in ordinals else ""
         if len(parts) == 2 and parts[0] in numbers and counted:  # "one-third", "two-thirds"
             w, value = parts[0], float(numbers[parts[0]]) / float(ordinals[counted])
-        elif len(parts) == 2 and (parts[0] in numbers or parts[0] in ordinals) and parts[1] not in numbers:
-            w, parts = parts[0], [parts[0]]  # "two-hour", "fifth-seeded"
-        if value is not None:
-            pass
-        elif w in numbers:
-            value = float(numbers[w])
-        elif len(parts) == 2 and parts[0] in numbers and parts[1] in numbers:
-            value = float(numbers[parts[0]]) + float(numbers[parts[1]])
-        elif w in ordinals:
-            value = float(ordinals[w])
-            before = words[i - 1].group().casefold() if i else ""
-            if before in ("a", "an", "one", "en", "ett") and not text[words[i - 1].end():m.start()].strip(" -"):
-                alts = (1 / value,)  # "a third": a fraction as often as a rank
-        elif w in decades:
-            value = float(decades[w])
+        else:
+            if len(parts) == 2 and (parts[0] in numbers or parts[0] in ordinals) and parts[1] not in numbers:
+                w, parts = parts[0], [parts[0]]  # "two-hour", "fifth-seeded"
+            if w in numbers:
+                value = float(numbers[w])
+            elif len(parts) == 2 and parts[0] in numbers and parts[1] in numbers:
+                value = float(numbers[parts[0]]) + float(numbers[parts[1]])
+            elif w in ordinals:
+                value = float(ordinals[w])
+                before = words[i - 1].group().casefold() if i else ""
+                if before in ("a", "an", "one") and not text[words[i - 1].end():m.start()].strip(" -"):
+                    alts = (1 / value,)  # "a third": a fraction as often as a rank
+            elif w in decades:
+                value = float(decades[w])
         if value is None or m.start() < covered and any(q.start <= m.start() < q.start + len(q.text) for q in out):
             i += 1
             continue
