@@ -4,10 +4,12 @@
   taken as the original, `mt_good` and `mt_bad` as two translations of it back
   in English. Recall: share of `mt_bad` rows where the check raises a flag of
   the broken kind (a missing/changed/common-word name flag for ne_removed, a
-  number flag for numbers_replaced). False-flag rate: share of `mt_good` rows
-  with any flag of that category (minor ones too; the major-only rate is given
-  beside it). `ref` and `mt_good` are independent translations, so some
-  "false" flags are real differences between them.
+  number flag for numbers_replaced) that `mt_good` does not also get. Flagged
+  rate: share of `mt_good` rows with any flag of that category (minor ones
+  too; the major-only rate beside it). `ref` and `mt_good` are independent
+  translations, so many of those flags are real differences between them:
+  the false-flag rate counts the rows with a flag that the hand review in
+  corpora/demetr-review does not confirm as real (an unread flag is false).
 - The hand-made seed gold of corpora/ft-call (gold/names.tsv, names_intact.tsv)
   through the whole pipeline. The gold lists equivalent country forms and
   derived adjectives (US -> United States, Ukraine -> Ukrainian) as "variant";
