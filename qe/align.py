@@ -171,20 +171,16 @@ def build_runs(
     *,
     max_run: int,
     lexical_weight: float = 0.0,
-    concatenate: bool = False,
     sentence_vectors: np.ndarray | None = None,
 ) -> SideRuns:
     """The aligner's input for one side: sentence vectors and run norms.
 
     Semantic part: the sentences' embeddings (`sentence_vectors`, or `encode`
-    called once), a run being the normalised sum of its members. Lexical part:
-    hashed n-grams, weighted by `lexical_weight` (0 when the two sides are
-    different languages). `concatenate` (embedding runs of 2+ as one text) is
-    no longer supported: bead costs come from sentence-level dot products,
-    which a run embedded as a whole text does not have.
+    called once), a run being the normalised sum of its members (bead costs
+    come from sentence-level dot products, so a run is never embedded as one
+    text). Lexical part: hashed n-grams, weighted by `lexical_weight` (0 when
+    the two sides are different languages).
     """
-    if concatenate:
-        raise ValueError("build_runs: concatenate is not supported; runs are sums of sentence vectors")
     n = len(texts)
     if sentence_vectors is None:
         sentence_vectors = encode(list(texts)) if n else np.zeros((0, 1), np.float32)
