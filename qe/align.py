@@ -423,6 +423,21 @@ def _add_links(p: _Problem, src: LinkFeatures, tgt: LinkFeatures, weight: float)
     p.link_scale = 2.0 * weight / unit
 
 
+def _box_sums(band: _Band | None, n: int, m: int, a: np.ndarray, bs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sums of the band's products over rows a..a+n-1 and columns bs..bs+m-1,
+    elementwise, and the positions the band does not hold (their sums are 0)."""
+    total = np.zeros(bs.shape)
+    stored = np.zeros(bs.shape, dtype=bool)
+    if band is not None and bs.size:
+        stored[:] = True
+        for x in range(n):
+            upper, ok_upper = band.lookup(a + x, bs + m)
+            lower, ok_lower = band.lookup(a + x, bs)
+            total += upper - lower
+            stored &= ok_upper & ok_lower
+    return total, np.flatnonzero(~stored)
+
+
 def _run_cosines(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
     """Cosines of the runs src[i-n:i] and tgt[j-m:j] for each j in js (n, m >= 1);
     `i` is one end row or an array paired elementwise with `js`.
@@ -442,16 +457,7 @@ def _run_cosines(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
             return (tgt_vecs @ p.src.vectors[a]).astype(np.float64)
         return np.einsum("kd,kd->k", p.tgt.vectors[bs], p.src.vectors[a]).astype(np.float64)
     a = np.broadcast_to(a, bs.shape)
-    total = np.zeros(bs.shape)
-    stored = np.zeros(bs.shape, dtype=bool)
-    if p.band is not None and bs.size:
-        stored[:] = True
-        for x in range(n):
-            upper, ok_upper = p.band.lookup(a + x, bs + m)
-            lower, ok_lower = p.band.lookup(a + x, bs)
-            total += upper - lower
-            stored &= ok_upper & ok_lower
-    missing = np.flatnonzero(~stored)
+    total, missing = _box_sums(p.band, n, m, a, bs)
     if missing.size:
         src_sum = p.src.vectors[a[missing]].astype(np.float64)
         for x in range(1, n):
@@ -469,16 +475,7 @@ def _run_links(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
     sparse rows (as `_run_cosines` does for the vectors)."""
     a = np.broadcast_to(np.asarray(i) - n, js.shape)
     bs = js - m
-    total = np.zeros(js.shape)
-    stored = np.zeros(js.shape, dtype=bool)
-    if p.link_band is not None and bs.size:
-        stored[:] = True
-        for x in range(n):
-            upper, ok_upper = p.link_band.lookup(a + x, bs + m)
-            lower, ok_lower = p.link_band.lookup(a + x, bs)
-            total += upper - lower
-            stored &= ok_upper & ok_lower
-    missing = np.flatnonzero(~stored)
+    total, missing = _box_sums(p.link_band, n, m, a, bs)
     if missing.size:
         src_rows, tgt_rows = p.src_links, p.tgt_links
         sums = np.zeros(missing.size)
