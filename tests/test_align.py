@@ -296,7 +296,7 @@ def test_a_name_two_neighbours_share_does_not_pay_for_merging_them(a, seed, data
     translation does, so no sentence shares all it could with its partner."""
     from qe.align import _link_rewards, _make_problem, _run_links
 
-    names = _sentences(len(a), seed=seed + 1)[0].rstrip(".").split() * len(a)
+    names = _sentences(1, seed=seed + 1)[0].rstrip(".").split() * len(a)
     words = [POOL[k].rstrip(".").split() for k in a]
     half = len(a) // 2
     src = [" ".join(w + [names[pos // 2]]) + "." for pos, w in enumerate(words)]
