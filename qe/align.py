@@ -133,7 +133,7 @@ class SideRuns:
 
     def first_runs(self) -> SideRuns:
         """The same side limited to runs of one sentence, without word links
-        (the first pass and the skip cost measure the embeddings alone)."""
+        (the first pass measures the embeddings alone)."""
         return SideRuns(self.vectors, self.norms[:1], self.lengths)
 
 
@@ -217,7 +217,7 @@ def link_features(texts: Sequence[str], max_run: int) -> LinkFeatures:
         stems.append([h for h in row if k - last_seen.get(h, -max_run) >= max_run])
         last_seen.update((h, k) for h in row)
     ids = np.array([h for row in stems for h in row], dtype=np.int64)
-    distinct, at, counts = np.unique(ids, return_inverse=True, return_counts=True)
+    _, at, counts = np.unique(ids, return_inverse=True, return_counts=True)
     weights = np.log(max(1, len(texts)) / counts)[at] if len(ids) else np.zeros(0)
     indptr = np.concatenate([[0], np.cumsum([len(row) for row in stems])]).astype(np.int64)
     return LinkFeatures(ids=ids, weights=weights, indptr=indptr)
@@ -409,15 +409,16 @@ def _add_links(p: _Problem, src: LinkFeatures, tgt: LinkFeatures, weight: float)
     if unit <= 0:  # no stem in either document, or every stem in every sentence
         return
     vocabulary, at = np.unique(np.concatenate([src.ids, tgt.ids]), return_inverse=True)
-    size = (len(vocabulary),)
-    p.src_links = scipy.sparse.csr_matrix((src.weights, at[:len(src.ids)], src.indptr), shape=(n, *size))
-    p.tgt_links = scipy.sparse.csr_matrix((tgt.weights, at[len(src.ids):], tgt.indptr), shape=(m, *size))
+    src_at, tgt_at = at[:len(src.ids)], at[len(src.ids):]  # each entry's column in the shared vocabulary
+    size = len(vocabulary)
+    p.src_links = scipy.sparse.csr_matrix((src.weights, src_at, src.indptr), shape=(n, size))
+    p.tgt_links = scipy.sparse.csr_matrix((tgt.weights, tgt_at, tgt.indptr), shape=(m, size))
     # a sentence's stems that the other side has anywhere, weighted on both
     # sides: more than this it cannot share with any run there
     src_weight = np.zeros(size)
     tgt_weight = np.zeros(size)
-    src_weight[at[:len(src.ids)]] = src.weights
-    tgt_weight[at[len(src.ids):]] = tgt.weights
+    src_weight[src_at] = src.weights
+    tgt_weight[tgt_at] = tgt.weights
     p.src_link_cap = np.concatenate([[0.0], np.cumsum(p.src_links @ tgt_weight)])
     p.tgt_link_cap = np.concatenate([[0.0], np.cumsum(p.tgt_links @ src_weight)])
     p.link_scale = 2.0 * weight / unit
@@ -469,24 +470,6 @@ def _run_cosines(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
     return total / (p.src.norms[n - 1, a] * p.tgt.norms[m - 1, bs])
 
 
-def _run_links(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
-    """Summed stem-link products of src[i-n:i] with tgt[j-m:j] for each j in js,
-    from the last searched link band where it holds them, else from the
-    sparse rows (as `_run_cosines` does for the vectors)."""
-    a = np.broadcast_to(np.asarray(i) - n, js.shape)
-    bs = js - m
-    total, missing = _box_sums(p.link_band, n, m, a, bs)
-    if missing.size:
-        src_rows, tgt_rows = p.src_links, p.tgt_links
-        sums = np.zeros(missing.size)
-        for x in range(n):
-            left = src_rows[a[missing] + x]
-            for y in range(m):
-                sums += np.asarray(left.multiply(tgt_rows[bs[missing] + y]).sum(axis=1)).ravel()
-        total[missing] = sums
-    return total
-
-
 def _link_rewards(p: _Problem, n: int, m: int, i, js: np.ndarray, links: np.ndarray) -> np.ndarray:
     """What a bead's shared rare words take off its cost.
 
@@ -530,11 +513,13 @@ def _costs_from_cosines(p: _Problem, n: int, m: int, i, js: np.ndarray, sims: np
 
 
 def _bead_costs(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
-    """Costs of beads taking src[i-n:i] and tgt[j-m:j] for each j in js (n, m >= 1).
+    """Costs of beads taking src[i-n:i] and tgt[j-m:j] for each j in js (n, m >= 1),
+    on embeddings alone: the shared-word reward is evidence for the search's
+    choice of pairs only (see `_chunk_costs`); the skip cost, moved text and
+    confidences are measured without it.
 
     `i` is one end row or an array paired elementwise with `js`."""
-    links = _run_links(p, n, m, i, js) if p.link_scale else None
-    return _costs_from_cosines(p, n, m, i, js, _run_cosines(p, n, m, i, js), links)
+    return _costs_from_cosines(p, n, m, i, js, _run_cosines(p, n, m, i, js))
 
 
 def _reach(shapes: list[tuple[int, int]]) -> tuple[int, int]:
@@ -1060,18 +1045,15 @@ def align(src: SideRuns, tgt: SideRuns, settings: AlignSettings = AlignSettings(
     path = _approximate_path(src, tgt, settings)
     p.length_slack = _length_slack(p, path, settings)
     # the skip cost: from the first pass's 1-1 pairs, in the full model's cost units
-    # (one vectorised call: one per pair was a tenth of a 20k-sentence alignment),
-    # without the shared-word reward, which is evidence for pairing only
-    plain = dataclasses.replace(p, link_scale=0.0)
+    # (one vectorised call: one per pair was a tenth of a 20k-sentence alignment)
     ends = _one_to_one_ends(path)
-    one_to_one = _bead_costs(plain, 1, 1, ends[:, 0], ends[:, 1])
-    skip = _skip_cost(plain, one_to_one, path, settings)
+    one_to_one = _bead_costs(p, 1, 1, ends[:, 0], ends[:, 1])
+    skip = _skip_cost(p, one_to_one, path, settings)
     if (n + 1) * (m + 1) <= settings.full_search_cells:
         lo, hi = _full_band(n, m)
     else:
         lo, hi = _band_around(path, n, m, settings.band)
     steps, step_costs = _search(p, lo, hi, skip, p.shapes)
-    plain.band = p.band  # the same vector products: later lookups near the path read them
     # paired beads' confidence, one vectorised pass per shape
     starts = _path_points(steps)[:-1]
     confidence = np.zeros(len(steps))
@@ -1081,9 +1063,9 @@ def align(src: SideRuns, tgt: SideRuns, settings: AlignSettings = AlignSettings(
             # on embeddings alone: the margin charges what an alternative takes
             # in beyond the bead as unpaired, and a shared-word reward on those
             # extra sentences would make a clear bead look like a near tie
-            chosen = (_bead_costs(plain, sn, sm, starts[rows, 0] + sn, starts[rows, 1] + sm)
+            chosen = (_bead_costs(p, sn, sm, starts[rows, 0] + sn, starts[rows, 1] + sm)
                       if p.link_scale else step_costs[rows])
-            confidence[rows] = _margins(plain, starts[rows], (sn, sm), chosen, skip)
+            confidence[rows] = _margins(p, starts[rows], (sn, sm), chosen, skip)
     beads: list[Bead] = []
     costs: list[float] = []
     # where the path stands at each unpaired sentence: the other side's index
@@ -1109,9 +1091,8 @@ def align(src: SideRuns, tgt: SideRuns, settings: AlignSettings = AlignSettings(
         i, j = i + sn, j + sm
     if settings.moved:
         threshold = _skip_from_costs(one_to_one, settings.moved_percentile, 1.0)
-        # judged like the skip cost, on embeddings alone: its threshold is theirs
-        beads, costs = _match_moved(plain, beads, costs, threshold, settings.moved_ratio)
-    beads = _gap_confidence(plain, beads, skip, gap_at)  # like the pairs' confidence
+        beads, costs = _match_moved(p, beads, costs, threshold, settings.moved_ratio)
+    beads = _gap_confidence(p, beads, skip, gap_at)
     order = _reading_order(beads)
     return Alignment(tuple(beads[k] for k in order), tuple(costs[k] for k in order), skip)
 

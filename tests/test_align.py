@@ -294,7 +294,7 @@ def test_a_name_two_neighbours_share_does_not_pay_for_merging_them(a, seed, data
     two sentences naming DeepState). The translation keeps five of each
     sentence's nine words and says the other four elsewhere, as a free
     translation does, so no sentence shares all it could with its partner."""
-    from qe.align import _link_rewards, _make_problem, _run_links
+    from qe.align import _link_rewards, _make_problem
 
     names = _sentences(1, seed=seed + 1)[0].rstrip(".").split() * len(a)
     words = [POOL[k].rstrip(".").split() for k in a]
@@ -309,8 +309,8 @@ def test_a_name_two_neighbours_share_does_not_pay_for_merging_them(a, seed, data
     k = 2 * data.draw(st.integers(0, len(a) // 2 - 1))  # sentences k, k+1 share a name
 
     def reward(n: int, m: int, end: int) -> float:
-        js = np.array([end])
-        return float(_link_rewards(p, n, m, end, js, _run_links(p, n, m, end, js))[0])
+        shared = (p.src_links[end - n:end] @ p.tgt_links[end - m:end].T).sum()
+        return float(_link_rewards(p, n, m, end, np.array([end]), np.array([shared]))[0])
 
     assert reward(2, 2, k + 2) <= reward(1, 1, k + 1) + reward(1, 1, k + 2) + 1e-9
 
