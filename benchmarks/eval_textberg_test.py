@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qe.align import AlignmentScore, AlignSettings, align, build_runs, parse_beads, score_alignment  # noqa: E402
+from qe.align import AlignmentScore, AlignSettings, parse_beads, score_alignment  # noqa: E402
 from qe.embed import make_embedder  # noqa: E402
-from qe.evaluate import read_lines  # noqa: E402
+from qe.evaluate import aligned_beads, read_lines  # noqa: E402
 
 DOCUMENTS = 7
 Beads = list[tuple[tuple[int, ...], tuple[int, ...]]]
@@ -54,14 +54,6 @@ def split_articles(mt_path: Path, german: list[Path]) -> list[list[str]]:
         if len(text) != expected:
             sys.exit(f"{mt_path}: an article has {len(text)} lines, {de.name} has {expected}")
     return articles
-
-
-def aligned(src: list[str], tgt: list[str], embedder, settings: AlignSettings, *, same_language: bool) -> Beads:
-    vectors = embedder.encode(src + tgt)
-    lexical = settings.lexical_weight if same_language else 0.0
-    runs = [build_runs(texts, None, max_run=settings.max_run, lexical_weight=lexical, sentence_vectors=v)
-            for texts, v in ((src, vectors[:len(src)]), (tgt, vectors[len(src):]))]
-    return [(b.src, b.tgt) for b in align(*runs, settings).beads]
 
 
 def shifted(beads: Beads, di: int, dj: int) -> Beads:
@@ -102,7 +94,7 @@ def main() -> None:
                     src_path = args.data_dir / f"{name}.de"
                 src, tgt = read_lines(src_path), read_lines(args.data_dir / f"{name}.fr")
                 gold = parse_beads((args.data_dir / f"{name}.defr").read_text(encoding="utf-8"))
-                hyp = aligned(src, tgt, embedder, settings, same_language=same_language)
+                hyp = aligned_beads(src, tgt, embedder=embedder, settings=settings, same_language=same_language)
                 print(row(name, score_alignment(hyp, gold)), flush=True)
                 pooled_hyp += shifted(hyp, di, dj)
                 pooled_gold += shifted(gold, di, dj)

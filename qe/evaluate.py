@@ -70,17 +70,23 @@ def evaluate_alignment(
     return score
 
 
-def _evaluate(original: str | Path, translation: str | Path, gold: str | Path, *,
-              embedder: Embedder, settings: AlignSettings, same_language: bool) -> tuple[AlignmentScore, int, int]:
-    src, tgt = read_lines(original), read_lines(translation)
-    vectors = embedder.encode(src + tgt)
+def aligned_beads(src: Sequence[str], tgt: Sequence[str], *, embedder: Embedder, settings: AlignSettings,
+                  same_language: bool) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Embed two documents' sentences in one call and align them, as beads of
+    sentence indexes (lexical features only when both are one language)."""
+    vectors = embedder.encode(list(src) + list(tgt))
     lexical = settings.lexical_weight if same_language else 0.0
     src_runs = build_runs(src, None, max_run=settings.max_run, lexical_weight=lexical,
                           sentence_vectors=vectors[:len(src)])
     tgt_runs = build_runs(tgt, None, max_run=settings.max_run, lexical_weight=lexical,
                           sentence_vectors=vectors[len(src):])
-    alignment = align(src_runs, tgt_runs, settings)
-    hyp = [(b.src, b.tgt) for b in alignment.beads]
+    return [(b.src, b.tgt) for b in align(src_runs, tgt_runs, settings).beads]
+
+
+def _evaluate(original: str | Path, translation: str | Path, gold: str | Path, *,
+              embedder: Embedder, settings: AlignSettings, same_language: bool) -> tuple[AlignmentScore, int, int]:
+    src, tgt = read_lines(original), read_lines(translation)
+    hyp = aligned_beads(src, tgt, embedder=embedder, settings=settings, same_language=same_language)
     try:
         gold_beads = parse_beads(Path(gold).read_text(encoding="utf-8"))
     except ValueError as exc:
