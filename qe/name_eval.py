@@ -108,6 +108,11 @@ def _flag_key(row_id: str, flag: Flag) -> tuple[str, str, str, str]:
     return row_id, flag.kind.value, flag.original or "", flag.found or ""
 
 
+def review_key(row: dict[str, str]) -> tuple[str, str, str, str]:
+    """The flag a review row gives its verdict on, keyed as `_flag_key` keys flags."""
+    return row["id"], row["kind"], row["original"], row["found"]
+
+
 def read_review(path: Path) -> list[dict[str, str]]:
     """A review file's rows: id, kind, original, found, verdict (real/false), why."""
     with Path(path).open(encoding="utf-8", newline="") as fh:
@@ -125,8 +130,7 @@ def reviewed_real_flags(review: Path | None, name: str) -> frozenset[tuple[str, 
     path = Path(review) / f"{name}.tsv" if review is not None else None
     if path is None or not path.is_file():
         return frozenset()
-    return frozenset((r["id"], r["kind"], r["original"], r["found"]) for r in read_review(path)
-                     if r["verdict"] == "real")
+    return frozenset(review_key(r) for r in read_review(path) if r["verdict"] == "real")
 
 
 def _split_of(row: dict[str, str], n: int) -> str:

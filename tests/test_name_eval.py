@@ -109,7 +109,7 @@ def test_bundled_reviews_give_every_flag_a_verdict_and_a_reason(name):
         assert r["verdict"] in ("real", "false"), r
         assert r["why"].strip(), r
         assert r["original"] or r["found"], r
-    assert len({(r["id"], r["kind"], r["original"], r["found"]) for r in rows}) == len(rows)
+    assert len({name_eval.review_key(r) for r in rows}) == len(rows)
 
 
 @pytest.mark.skipif(not name_eval.demetr_available(), reason="DEMETR data is not beside this checkout")
@@ -120,7 +120,6 @@ def test_bundled_reviews_cover_the_flags_qe_gives_now(name):
     category, _ = name_eval.DEMETR_FILES[name]
     given = {name_eval._flag_key(r["id"], f) for r in name_eval.demetr_rows(name_eval.DEFAULT_DEMETR, name)
              for f in name_eval._pair_flags(r["ref"], r["mt_good"]) if f.category == category}
-    reviewed = {(r["id"], r["kind"], r["original"], r["found"])
-                for r in name_eval.read_review(name_eval.DEFAULT_REVIEW / f"{name}.tsv")}
+    reviewed = {name_eval.review_key(r) for r in name_eval.read_review(name_eval.DEFAULT_REVIEW / f"{name}.tsv")}
     assert given - reviewed == set(), "flags nobody has read"
     assert reviewed - given == set(), "reviewed flags qe no longer gives"
