@@ -168,21 +168,52 @@ def lexical_features(texts: Sequence[str], dim: int = 1024) -> np.ndarray:
     """chrF's evidence as a vector: character 1- to 6-grams of each word
     (chrF's n-gram orders; like chrF, case is kept apart from nothing: we
     lower-case), signed-hashed into `dim` counts, so that the dot product of two
-    unit rows approximates their shared n-gram mass. Unnormalised counts."""
+    unit rows approximates their shared n-gram mass. Unnormalised counts.
+
+    Each distinct word is hashed once (a document repeats its words, and the
+    hashing, in Python, was most of a long document's alignment time); its
+    occurrences are then counted with array operations, a block of sentences
+    at a time so the per-occurrence arrays stay small."""
+    vocabulary: dict[str, int] = {}
+    occurrences: list[int] = []  # word id of every word occurrence, in order
+    per_text = np.zeros(len(texts), dtype=np.int64)
+    for row, text in enumerate(texts):
+        words = _WORDS.findall(text.lower())
+        per_text[row] = len(words)
+        occurrences.extend(vocabulary.setdefault(w, len(vocabulary)) for w in words)
+    buckets, signs, starts = _hashed_ngrams(vocabulary, dim)
+    word_of = np.array(occurrences, dtype=np.int64)
+    text_of = np.repeat(np.arange(len(texts)), per_text)
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    first_word = np.concatenate([[0], np.cumsum(per_text)])
+    block = 2048
+    for t0 in range(0, len(texts), block):
+        t1 = min(len(texts), t0 + block)
+        words = word_of[first_word[t0]:first_word[t1]]
+        sizes = starts[words + 1] - starts[words]
+        # every n-gram entry of every occurrence in the block: its word's entries
+        entry = np.repeat(starts[words] - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        cell = np.repeat(text_of[first_word[t0]:first_word[t1]] - t0, sizes) * dim + buckets[entry]
+        out[t0:t1] = np.bincount(cell, weights=signs[entry], minlength=(t1 - t0) * dim).reshape(t1 - t0, dim)
+    return out
+
+
+def _hashed_ngrams(vocabulary: dict[str, int], dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each word (in id order): its 1- to 6-grams' buckets in 0..dim-1 and
+    signs (+1/-1, from the hash's top bit), laid end to end from starts[id]."""
     from zlib import crc32
 
-    out = np.zeros((len(texts), dim), dtype=np.float32)
-    for row, text in enumerate(texts):
-        counts: dict[int, float] = {}
-        for word in _WORDS.findall(text.lower()):
-            for n in range(1, min(6, len(word)) + 1):
-                for k in range(len(word) - n + 1):
-                    h = crc32(word[k:k + n].encode("utf-8"))
-                    idx = h % dim
-                    counts[idx] = counts.get(idx, 0.0) + (1.0 if h & 0x80000000 else -1.0)
-        for idx, v in counts.items():
-            out[row, idx] = v
-    return out
+    buckets: list[int] = []
+    signs: list[float] = []
+    starts = [0]
+    for word in vocabulary:  # insertion order is id order
+        for n in range(1, min(6, len(word)) + 1):
+            for k in range(len(word) - n + 1):
+                h = crc32(word[k:k + n].encode("utf-8"))
+                buckets.append(h % dim)
+                signs.append(1.0 if h & 0x80000000 else -1.0)
+        starts.append(len(buckets))
+    return np.array(buckets, dtype=np.int64), np.array(signs), np.array(starts, dtype=np.int64)
 
 
 # A word's first five letters, accents folded: a stem that survives inflection

@@ -218,6 +218,37 @@ def test_link_features_keep_a_stem_once_per_run_and_weigh_rare_ones_most():
     assert by_row[0][h["khers"]] == pytest.approx(math.log(7 / 2))  # kept twice
 
 
+def test_lexical_features_count_each_words_signed_ngrams():
+    from zlib import crc32
+
+    from qe.align import lexical_features
+
+    def bucket(gram: str) -> tuple[int, float]:
+        h = crc32(gram.encode("utf-8"))
+        return h % 1024, (1.0 if h & 0x80000000 else -1.0)
+
+    expected = np.zeros(1024, dtype=np.float32)
+    for gram in ("é", "t", "ét", "t"):  # "Ét, t": lower-cased, words apart, a repeat counts twice
+        k, sign = bucket(gram)
+        expected[k] += sign
+    assert np.array_equal(lexical_features(["Ét, t"])[0], expected)
+
+
+@hsettings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["Kherson", "bridge", "a", "été", "1956", "Taylor's", "x"]), max_size=6),
+                min_size=1, max_size=12), st.integers(0, 3000))
+def test_lexical_features_of_a_sentence_do_not_depend_on_its_neighbours(sentences, filler):
+    from qe.align import lexical_features
+
+    texts = [" ".join(words) for words in sentences]
+    # after `filler` other sentences, past the blocks the counting works in
+    together = lexical_features(["bridge over the river"] * filler + texts)[filler:]
+    alone = np.stack([lexical_features([t])[0] for t in texts])
+    assert np.array_equal(together, alone)
+    doubled = lexical_features([t + " " + t for t in texts])
+    assert np.array_equal(doubled, 2 * alone)
+
+
 # --------------------------------------------------------------------------- properties
 
 docs = st.lists(st.integers(0, len(POOL) - 1), min_size=1, max_size=25, unique=True)
