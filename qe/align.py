@@ -487,7 +487,7 @@ def _run_cosines(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
             else:
                 tgt_vecs = p.tgt.vectors[bs]
             return (tgt_vecs @ p.src.vectors[a]).astype(np.float64)
-        return np.einsum("kd,kd->k", p.tgt.vectors[bs], p.src.vectors[a]).astype(np.float64)
+        return _pair_dots(p, a, bs)
     a = np.broadcast_to(a, bs.shape)
     total, missing = _box_sums(p.band, n, m, a, bs)
     if missing.size:
@@ -499,6 +499,21 @@ def _run_cosines(p: _Problem, n: int, m: int, i, js: np.ndarray) -> np.ndarray:
             tgt_sum += p.tgt.vectors[bs[missing] + y]
         total[missing] = np.einsum("kd,kd->k", src_sum, tgt_sum)
     return total / (p.src.norms[n - 1, a] * p.tgt.norms[m - 1, bs])
+
+
+# pairs whose vectors are gathered at once: a block's copies stay in cache (a
+# 20k-sentence path's 1-1 pairs gathered whole were 100 MB, and the time per
+# pair grew with the document)
+_PAIR_BLOCK = 1024
+
+
+def _pair_dots(p: _Problem, a: np.ndarray, bs: np.ndarray) -> np.ndarray:
+    """Dot products of src sentence a[k] with tgt sentence bs[k], elementwise."""
+    out = np.empty(bs.shape)
+    for k in range(0, len(bs), _PAIR_BLOCK):
+        rows, cols = a[k:k + _PAIR_BLOCK], bs[k:k + _PAIR_BLOCK]
+        out[k:k + _PAIR_BLOCK] = np.einsum("kd,kd->k", p.tgt.vectors[cols], p.src.vectors[rows])
+    return out
 
 
 def _link_rewards(p: _Problem, n: int, m: int, i, js: np.ndarray, links: np.ndarray) -> np.ndarray:
@@ -916,15 +931,22 @@ def _two_pass(p: _Problem, lo: np.ndarray, hi: np.ndarray, settings: AlignSettin
 
 
 def _one_to_one_matrix(p: _Problem, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """1-1 bead costs of every src sentence in `rows` against every tgt sentence in `cols`."""
-    rows, cols = np.asarray(rows), np.asarray(cols)
+    """1-1 bead costs of every src sentence in `rows` against every tgt sentence in `cols`.
+
+    One matrix product per block of rows against the columns gathered once
+    (gathering them again for every row cost more than the products)."""
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
     out = np.empty((len(rows), len(cols)))
-    if len(rows) <= len(cols):  # one vectorised call per entry of the shorter axis
-        for r, i in enumerate(rows):
-            out[r] = _bead_costs(p, 1, 1, int(i) + 1, cols + 1)
-    else:
-        for c, j in enumerate(cols):
-            out[:, c] = _bead_costs(p, 1, 1, rows + 1, np.full(len(rows), int(j) + 1))
+    if not len(rows) or not len(cols):
+        return out
+    tgt_vecs = p.tgt.vectors[cols]
+    block = max(1, _PAIR_BLOCK * 8 // len(cols))
+    for r0 in range(0, len(rows), block):
+        part = rows[r0:r0 + block]
+        sims = (p.src.vectors[part] @ tgt_vecs.T).astype(np.float64).ravel()
+        ends_i = np.repeat(part + 1, len(cols))
+        ends_j = np.tile(cols + 1, len(part))
+        out[r0:r0 + len(part)] = _costs_from_cosines(p, 1, 1, ends_i, ends_j, sims).reshape(len(part), len(cols))
     return out
 
 

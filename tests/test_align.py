@@ -199,6 +199,22 @@ def test_long_documents_use_the_band_and_stay_exact():
     assert sum(1 for s, t in pairs if s and t) == 399
 
 
+@pytest.mark.parametrize("shape", [(3, 2500), (700, 40)])
+def test_cost_matrix_of_many_pairs_matches_each_pair_alone(shape):
+    from qe.align import _bead_costs, _make_problem, _one_to_one_matrix
+
+    rng = np.random.default_rng(0)
+    src = build_runs(_sentences(800, seed=1), EMBEDDER.encode, max_run=1)
+    tgt = build_runs(_sentences(2600, seed=2), EMBEDDER.encode, max_run=1)
+    p = _make_problem(src, tgt, AlignSettings(max_run=1, max_bead=2))
+    rows = rng.choice(len(src), shape[0], replace=False)
+    cols = rng.choice(len(tgt), shape[1], replace=False)
+    matrix = _one_to_one_matrix(p, rows, cols)  # by blocks of rows, the columns gathered once
+    r, c = np.meshgrid(np.arange(len(rows)), np.arange(len(cols)), indexing="ij")
+    alone = _bead_costs(p, 1, 1, rows[r.ravel()] + 1, cols[c.ravel()] + 1).reshape(matrix.shape)
+    assert np.allclose(matrix, alone, rtol=0, atol=1e-5)
+
+
 def test_link_features_keep_a_stem_once_per_run_and_weigh_rare_ones_most():
     from zlib import crc32
 
