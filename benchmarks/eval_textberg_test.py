@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +41,7 @@ def split_articles(mt_path: Path, german: list[Path]) -> list[list[str]]:
     """The machine translation cut at its "EOA" lines, checked line-parallel
     with each German article (the gold indexes the German lines)."""
     articles: list[list[str]] = [[]]
-    for line in mt_path.read_text(encoding="utf-8").splitlines():
+    for line in read_lines(mt_path):  # read as every other side is (and as qe eval-align reads)
         if line.replace(" ", "") == ".EOA":
             articles.append([])
         else:
@@ -78,28 +77,23 @@ def main() -> None:
     mt_articles = split_articles(args.mt, [args.data_dir / f"{n}.de" for n in names])
     settings = AlignSettings()
     embedder = make_embedder(None, multilingual=True)  # what qe picks for French and for German-French
-    with tempfile.TemporaryDirectory() as tmp:
-        cases = {"mt.fr vs fr (qe's case)": True, "de vs fr (cross-language)": False}
-        for label, same_language in cases.items():
-            print(f"\n{label}, {embedder.name}\n{'document':<10} {'strict P':>8} {'R':>6} {'F1':>6}"
-                  f"  {'lax P':>6} {'R':>6} {'F1':>6}")
-            pooled_hyp: Beads = []
-            pooled_gold: Beads = []
-            di = dj = 0
-            for name, mt in zip(names, mt_articles):
-                if same_language:
-                    src_path = Path(tmp) / f"{name}.mt.fr"
-                    src_path.write_text("\n".join(mt) + "\n", encoding="utf-8")
-                else:
-                    src_path = args.data_dir / f"{name}.de"
-                src, tgt = read_lines(src_path), read_lines(args.data_dir / f"{name}.fr")
-                gold = parse_beads((args.data_dir / f"{name}.defr").read_text(encoding="utf-8"))
-                hyp = aligned_beads(src, tgt, embedder=embedder, settings=settings, same_language=same_language)
-                print(row(name, score_alignment(hyp, gold)), flush=True)
-                pooled_hyp += shifted(hyp, di, dj)
-                pooled_gold += shifted(gold, di, dj)
-                di, dj = di + len(src), dj + len(tgt)
-            print(row("pooled", score_alignment(pooled_hyp, pooled_gold)))
+    cases = {"mt.fr vs fr (qe's case)": True, "de vs fr (cross-language)": False}
+    for label, same_language in cases.items():
+        print(f"\n{label}, {embedder.name}\n{'document':<10} {'strict P':>8} {'R':>6} {'F1':>6}"
+              f"  {'lax P':>6} {'R':>6} {'F1':>6}")
+        pooled_hyp: Beads = []
+        pooled_gold: Beads = []
+        di = dj = 0
+        for name, mt in zip(names, mt_articles):
+            src = mt if same_language else read_lines(args.data_dir / f"{name}.de")
+            tgt = read_lines(args.data_dir / f"{name}.fr")
+            gold = parse_beads((args.data_dir / f"{name}.defr").read_text(encoding="utf-8"))
+            hyp = aligned_beads(src, tgt, embedder=embedder, settings=settings, same_language=same_language)
+            print(row(name, score_alignment(hyp, gold)), flush=True)
+            pooled_hyp += shifted(hyp, di, dj)
+            pooled_gold += shifted(gold, di, dj)
+            di, dj = di + len(src), dj + len(tgt)
+        print(row("pooled", score_alignment(pooled_hyp, pooled_gold)))
 
 
 if __name__ == "__main__":
