@@ -191,7 +191,7 @@ STAGES = [
     ("segmentation (qe.segment)", "segment.py", "split_sentences"),
     ("embedding cache lookups (qe.cache)", "cache.py", "encode"),
     ("alignment (qe.align)", "pipeline.py", "_align"),
-    ("name/number checks (qe.names)", "names.py", "check_names"),
+    ("name/number checks (qe.names)", "names/check.py", "check_names"),
     ("BLEU/chrF (qe.metrics)", "metrics.py", "score"),
     ("corpus BLEU/chrF (qe.metrics)", "metrics.py", "corpus"),
     ("report writing (qe.reporting)", "reporting/__init__.py", "write_reports"),

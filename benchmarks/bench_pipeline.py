@@ -25,7 +25,7 @@ PAIRS = [("corpora/ft-call/original.en.txt", "corpora/ft-call/backtranslation.en
 
 def stage_times(profile: cProfile.Profile) -> dict[str, float]:
     stats = pstats.Stats(profile)
-    wanted = {"encode": "embed.py", "align": "align.py", "check_names": "names.py",
+    wanted = {"encode": "embed.py", "align": "align.py", "check_names": "names/check.py",
               "split_sentences": "segment.py", "score": "metrics.py", "corpus": "metrics.py"}
     out: dict[str, float] = {}
     for (filename, _, func), (_, _, _, cumulative, _) in stats.stats.items():

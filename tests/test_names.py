@@ -728,7 +728,7 @@ def test_tagger_asked_only_when_the_first_word_is_gone(monkeypatch, case, origin
         asked.append(language)
         return None
 
-    monkeypatch.setattr(names, "_tagger", no_tagger)
+    monkeypatch.setattr(names.tagger, "_tagger", no_tagger)
     src, tgt = document_from_text(original, "en"), document_from_text(translation, "en")
     names.check_names(src, tgt, [Bead((0,), (0,))])
     assert bool(asked) == needs_tagger
