@@ -113,6 +113,15 @@ MODEL = typer.Option(None, "--model", help="sentence-transformers model director
                      "(default: the bundled all-MiniLM-L6-v2); 'hashing' for a model-free dry run.")
 PRESPLIT = typer.Option(False, "--presplit", help="One sentence per line: do not re-split.")
 MAX_BYTES = typer.Option(50 * 1024 * 1024, "--max-bytes", help="Refuse input files larger than this.")
+IGNORE_RULE = typer.Option(None, "--ignore-rule", help="Switch off a name/number rule by code or pattern "
+                           "(repeatable): N206, N2xx, Q4. `qe rules` lists them.")
+
+
+def _ignored_rules(settings, options: Optional[List[str]]) -> tuple[str, ...]:
+    """The rule codes the config file and the options switch off, sorted."""
+    from qe.names.rules import rule_codes
+
+    return tuple(sorted(rule_codes([*settings.ignore_rules, *(options or [])])))
 
 
 @app.command()
@@ -163,6 +172,7 @@ def check(
                                          "`qe batch`; default: no cache."),
     names: bool = typer.Option(True, "--names/--no-names", help="Check names and numbers (--no-names: scores "
                                "only, and the report says so)."),
+    ignore_rule: Optional[List[str]] = IGNORE_RULE,
 ) -> None:
     """Check a translation against its original; exit 0 passed, 1 gate failed, 2 usage, 3 could not run."""
     from qe.pipeline import check as run_check
@@ -185,7 +195,8 @@ def check(
     waiver_file = waivers or settings.waivers
     waived = waived_keys(load_waivers(waiver_file), str(translation)) if waiver_file else frozenset()
     config = dataclasses.replace(_config(src_lang, tgt_lang, model, presplit, thresholds, max_bytes, max_bead),
-                                 waivers=waived, check_names=names)
+                                 waivers=waived, check_names=names,
+                                 ignore_rules=_ignored_rules(settings, ignore_rule))
     embedder = None
     if cache is not None:
         from qe.cache import CachedEmbedder
@@ -278,13 +289,25 @@ def names(
     from qe.pipeline import check as run_check
 
     report = run_check(original, translation, _config(src_lang, tgt_lang, model, presplit, _T, max_bytes))
-    typer.echo("sentence\toriginal\ttranslation\tkind\tseverity\texplanation")
+    typer.echo("sentence\toriginal\ttranslation\tkind\tseverity\trule\texplanation")
     for f in report.flags:
         where = "" if f.src_sentence is None else str(f.src_sentence + 1)
-        typer.echo(f"{where}\t{f.original or '—'}\t{f.found or '—'}\t{f.kind.value}\t{f.severity.value}\t{f.message}")
+        typer.echo(f"{where}\t{f.original or '—'}\t{f.found or '—'}\t{f.kind.value}\t{f.severity.value}\t{f.rule}"
+                   f"\t{f.message}")
     major = sum(1 for f in report.flags if f.severity.value == "major")
     typer.echo(f"{len(report.flags)} flag(s), {major} major", err=True)
     raise typer.Exit(int(ExitCode.PASSED if not major else ExitCode.GATE_FAILED))
+
+
+@app.command()
+@guarded
+def rules() -> None:
+    """Print the name and number rules: code, kind, severity, explanation (switch off with --ignore-rule)."""
+    from qe.names.rules import rule_table
+
+    typer.echo("code\tkind\tseverity\texplanation")
+    for row in rule_table():
+        typer.echo("\t".join(row))
 
 
 @app.command("eval-names")
@@ -393,6 +416,7 @@ def batch(
                                "or the one at --scheduler), --window records a task. Same reports either way."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address "
                                             "(tcp://HOST:PORT) or scheduler file; default: a cluster on this machine."),
+    ignore_rule: Optional[List[str]] = IGNORE_RULE,
 ) -> None:
     """Check every pair of a feed: a report directory each, a summary (worst first); exit 0 all passed,
     1 any failed the gate, 3 any record could not be checked. Re-running resumes."""
@@ -405,11 +429,12 @@ def batch(
         raise ConfigError(f"--engine must be local or dask, not {engine!r}")
     if scheduler and engine != "dask":
         raise ConfigError("--scheduler needs --engine dask")
-    thresholds, _ = _thresholds(config_file, {
+    thresholds, file_settings = _thresholds(config_file, {
         "check_similarity": check_similarity, "wrong_similarity": wrong_similarity,
         "max_omitted_fraction": max_omitted, "max_added_fraction": max_added, "fail_on_minor_flags": fail_on_minor,
     })
-    config = _config(src_lang, tgt_lang, model, presplit, thresholds, max_bytes)
+    config = dataclasses.replace(_config(src_lang, tgt_lang, model, presplit, thresholds, max_bytes),
+                                 ignore_rules=_ignored_rules(file_settings, ignore_rule))
     settings = BatchSettings(formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
                              window_records=window, resume=not fresh)
     source = Feed(feed, max_bytes=max_bytes)

@@ -9,7 +9,9 @@ the file. Where the file is looked for (the first that exists wins):
     ./pyproject.toml                  keys under [tool.qe] (ignored when absent)
 
 Besides the Thresholds fields a file may name `waivers = "path"` (relative to
-the file), the decisions exported from the HTML review page.
+the file), the decisions exported from the HTML review page, and
+`ignore_rules = ["N2xx", "Q302"]`, name/number rules switched off by code or
+pattern (qe.names.rules).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ else:  # pragma: no cover - tomllib joined the standard library in 3.11
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Thresholds)}
 # Keys that are not thresholds but may still live in the file.
-_EXTRA_KEYS = ("waivers",)
+_EXTRA_KEYS = ("waivers", "ignore_rules")
 
 _FRACTIONS = ("max_omitted_fraction", "max_added_fraction", "max_wrong_fraction")
 _SIMILARITIES = ("check_similarity", "wrong_similarity", "min_similarity")
@@ -45,6 +47,7 @@ class FileConfig:
     path: Path | None = None
     thresholds: Mapping[str, Any] = field(default_factory=dict)
     waivers: Path | None = None
+    ignore_rules: tuple[str, ...] = ()  # the patterns as written; qe.names.rules.rule_codes expands them
 
 
 def find_config(cwd: str | Path = ".") -> Path | None:
@@ -94,7 +97,16 @@ def load_config(path: str | Path | None = None, *, cwd: str | Path = ".") -> Fil
         if not isinstance(table["waivers"], str) or not table["waivers"]:
             raise ConfigError(f"{where}: waivers must be a file path")
         waivers = (path.parent / table["waivers"])
-    return FileConfig(path=path, thresholds=thresholds, waivers=waivers)
+    ignore_rules = table.get("ignore_rules", [])
+    if not isinstance(ignore_rules, list) or not all(isinstance(r, str) for r in ignore_rules):
+        raise ConfigError(f"{where}: ignore_rules must be a list of rule codes, e.g. [\"N2xx\", \"Q302\"]")
+    from qe.names.rules import rule_codes
+
+    try:
+        rule_codes(ignore_rules)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return FileConfig(path=path, thresholds=thresholds, waivers=waivers, ignore_rules=tuple(ignore_rules))
 
 
 def _coerce(name: str, value: Any, where: str) -> Any:

@@ -141,6 +141,9 @@ class Flag:
     # An editor judged this flag acceptable (qe check --waivers): it stays in the
     # report, marked, but no longer counts towards the verdict or the gate.
     waived: bool = False
+    # The code of the rule that raised it (qe.names.rules: N101 a name gone
+    # missing...); "" for a flag made before flags carried their rule.
+    rule: str = ""
 
     @property
     def key(self) -> str:

@@ -50,6 +50,9 @@ class CheckConfig:
     # Flag.key values an editor waived (qe.waivers): kept in the report, marked,
     # but they no longer decide the verdict or fail the gate.
     waivers: frozenset[str] = frozenset()
+    # codes of the name/number rules switched off (qe.names.rules), sorted so
+    # that repr() and the batch journal's hash do not depend on set order
+    ignore_rules: tuple[str, ...] = ()
 
     @property
     def target_language(self) -> str:
@@ -238,7 +241,8 @@ def check(
     unrelated = _relatedness_note(beads, sims, len(src), t)
     # names of an unrelated text are all "missing" or "changed": noise, not findings
     run_names = config.check_names and not unrelated
-    flag_lists = check_names(src, tgt, beads) if run_names else [[] for _ in beads]
+    flag_lists = check_names(src, tgt, beads, ignore_rules=config.ignore_rules) if run_names \
+        else [[] for _ in beads]
     if config.waivers:
         flag_lists = [[dataclasses.replace(f, waived=True) if f.key in config.waivers else f for f in fl]
                       for fl in flag_lists]
@@ -263,6 +267,8 @@ def check(
     }
     if config.waivers:
         signature["waivers"] = str(len(config.waivers))
+    if config.ignore_rules:
+        signature["ignored rules"] = ",".join(config.ignore_rules)
     return Report(
         original=src, translation=tgt, beads=tuple(scored),
         corpus=corpus, thresholds=t,

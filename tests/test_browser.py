@@ -225,6 +225,18 @@ def test_flagged_only_and_search_filter_rows(browser, sample_page):
     assert visible_beads(browser) == []
 
 
+def test_waive_all_flags_of_one_rule(browser, sample_page):
+    """The editor waives by rule: every flag N102 raised, and no other."""
+    browser.open(sample_page)
+    click(browser, "button.waive-rule[data-rule=N102]")
+    assert browser.js("document.getElementById('decided').textContent") == \
+        "flags: 2 waived · 0 accepted · 1 undecided"
+    assert browser.js("Array.from(document.querySelectorAll('li.flag.is-waived')).map(li => li.dataset.rule)") == \
+        ["N102", "N102"]
+    # each flag shows its rule, the explanation on hover
+    assert browser.js("document.querySelector('li.flag[data-rule=Q301] abbr.rule').textContent") == "Q301"
+
+
 def test_script_in_a_document_is_shown_as_text_and_not_run(browser, sample_page):
     browser.open(sample_page)
     time.sleep(0.2)  # give a smuggled script a moment to run, if it could

@@ -100,7 +100,7 @@ def test_json_output_is_machine_readable(write, tmp_path):
     a = write("a.txt", ORIGINAL)
     result = run(*check_args(a, a, tmp_path, "--format", "json"))
     data = json.loads(result.output)
-    assert data["passed"] is True and data["schema"] == 1
+    assert data["passed"] is True and data["schema"] == 2
     assert len(data["beads"]) == 4
 
 
@@ -123,3 +123,46 @@ def test_align_presplit_prints_bead_format(write, tmp_path):
 def test_python_dash_m_works():
     proc = subprocess.run([sys.executable, "-m", "qe", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "check" in proc.stdout
+
+
+def test_ignore_rule_switches_a_rule_off_and_the_json_names_rules(write, tmp_path):
+    a = write("a.txt", ORIGINAL)
+    b = write("b.txt", ORIGINAL.replace("Brussels", "Bruges"))
+    result = run(*check_args(a, b, tmp_path, "--format", "json"))
+    flags = [f for bead in json.loads(result.output)["beads"] for f in bead["flags"]]
+    assert [f["rule"] for f in flags] == ["N105"]  # another place
+    result = run(*check_args(a, b, tmp_path, "--format", "json", "--ignore-rule", "N1xx"))
+    assert result.exit_code == ExitCode.PASSED, result.output
+    report = json.loads(result.output)
+    assert [b["flags"] for b in report["beads"]] == [[]] * len(report["beads"])
+    assert report["signature"]["ignored rules"].startswith("N101,N102")
+
+
+def test_ignore_rules_in_the_config_file(write, tmp_path):
+    a = write("a.txt", ORIGINAL)
+    b = write("b.txt", ORIGINAL.replace("Brussels", "Bruges"))
+    config = write("qe.toml", 'ignore_rules = ["N105"]\n')
+    result = run(*check_args(a, b, tmp_path, "--format", "json", "--config", config))
+    flags = [f for bead in json.loads(result.output)["beads"] for f in bead["flags"]]
+    assert [f["rule"] for f in flags] == ["N114"]  # the ladder's next rule decides: a respelling
+
+
+@pytest.mark.parametrize("where", ["option", "config"])
+def test_unknown_rule_is_a_usage_error(write, tmp_path, where):
+    a = write("a.txt", ORIGINAL)
+    if where == "option":
+        result = run(*check_args(a, a, tmp_path, "--ignore-rule", "N999"))
+    else:
+        result = run(*check_args(a, a, tmp_path, "--config", write("qe.toml", 'ignore_rules = ["X1"]\n')))
+    assert result.exit_code == ExitCode.USAGE
+    assert "no rule has that code" in result.output or "not a rule code" in result.output
+
+
+def test_rules_command_lists_every_rule():
+    from qe.names.rules import RULES
+
+    result = run("rules")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "code\tkind\tseverity\texplanation"
+    assert [line.split("\t")[0] for line in lines[1:]] == [r.code for r in RULES]

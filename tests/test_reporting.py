@@ -81,13 +81,13 @@ def make_document(sentences: list[str], name: str, language: str = "en") -> Docu
     return Document(text=" ".join(sentences), sentences=tuple(parts), language=language, name=name)
 
 
-def _flag(kind, severity, original, found, bead, src, tgt, category="name", waived=False) -> Flag:
+def _flag(kind, severity, original, found, bead, src, tgt, category="name", waived=False, rule="") -> Flag:
     if found is None:
         message = f"“{original}” is missing from the translation"
     else:
         message = f"“{found}” — original: “{original}”"
     return Flag(kind=kind, severity=severity, original=original, found=found, message=message, bead=bead,
-                src_sentence=src, tgt_sentence=tgt, category=category, waived=waived)
+                src_sentence=src, tgt_sentence=tgt, category=category, waived=waived, rule=rule)
 
 
 def sample_report(*, cross_language: bool = False, waived: bool = False) -> Report:
@@ -95,7 +95,8 @@ def sample_report(*, cross_language: bool = False, waived: bool = False) -> Repo
     changed, an omission, an addition, a moved sentence and markup in the text."""
     src = make_document(ORIGINAL, "texts/kherson.original.txt")
     tgt = make_document(TRANSLATION, "texts/kherson.translation.txt", "sv" if cross_language else "en")
-    kherson = dict(kind=FlagKind.CHANGED, severity=Severity.MAJOR, original="Kherson", found="Hosen", waived=waived)
+    kherson = dict(kind=FlagKind.CHANGED, severity=Severity.MAJOR, original="Kherson", found="Hosen", waived=waived,
+                   rule="N102")
     lex = (lambda b, c: (None, None)) if cross_language else (lambda b, c: (b, c))
     named = Verdict.OK if waived else Verdict.WRONG  # as the pipeline judges: a waived flag does not count
     rows = [
@@ -104,7 +105,7 @@ def sample_report(*, cross_language: bool = False, waived: bool = False) -> Repo
         (Bead((3,), (2,), 0.99), (*lex(100.0, 100.0), 1.0), [], Verdict.OK),
         (Bead((6,), (3,), 0.88, moved=True), (*lex(100.0, 100.0), 0.9987), [], Verdict.OK),
         (Bead((4,), (4,), 0.9), (*lex(59.46, 88.9), 0.9502),
-         [_flag(FlagKind.NUMBER_CHANGED, Severity.MAJOR, "3,000", "30,000", 4, 4, 4, category="number")], Verdict.WRONG),
+         [_flag(FlagKind.NUMBER_CHANGED, Severity.MAJOR, "3,000", "30,000", 4, 4, 4, category="number", rule="Q301")], Verdict.WRONG),
         (Bead((5,), ()), (None, None, None), [], Verdict.WRONG),
         (Bead((), (5,)), (None, None, None), [], Verdict.CHECK),
     ]

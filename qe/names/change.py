@@ -1,106 +1,237 @@
 """What kind of change a name underwent, given the form that stands for it.
 
-`_change_kind` says whether the counterpart is another name (changed), a
-respelling (variant), a name part turned into a dictionary word
-(common-word), or no error at all (an unknown respelling, reworded
-descriptive words, a name's foreign words put into the language).
+A `Change` is an original name and the translation's form standing for it.
+Two ordered tables of rules decide it:
+
+- CHANGE_RULES, a ladder walked in order, the first rule that holds names the
+  flag: a look-alike dictionary word (Lyon -> Lion), another place, another
+  word, a respelling, an abbreviation... down to N102, another name;
+- CHANGE_EQUIVALENCES, which keep the change quiet: a part put in its table
+  equivalent, an unknown respelling, reworded descriptive words, foreign words
+  put into the language, an acronym beside its expansion, a clipped name.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+from dataclasses import dataclass
 
-from qe.models import FlagKind
-from qe.names.lexicon import _word_set, zipf
-from qe.names.text import CONNECTORS, _is_acronym, _key, _transposed, skeleton, spelling_key, tokenize
-from qe.names.gazetteer import _entity_ids, _main_place_name, _place_index, is_known_place
+from qe.models import FlagKind, Severity
+from qe.names.counterpart import _word_renders
 from qe.names.equivalence import (
     _abbreviates, _clipped_name, _short_expansion, _unknown_respelling, distinct_places, distinct_words,
     ordinary_word_alternate, same_entity,
 )
 from qe.names.extraction import Name
-from qe.names.counterpart import _word_renders
+from qe.names.flags import ALL_ON, Rule, RuleSet, quiets, raises
+from qe.names.gazetteer import _entity_ids, _main_place_name, _place_index, is_known_place
+from qe.names.lexicon import _word_set, zipf
 from qe.names.settings import SETTINGS
+from qe.names.text import CONNECTORS, Token, _is_acronym, _key, _transposed, skeleton, spelling_key, tokenize
 
 
-def _classify_change(name: Name, counterpart: str, language: str, cross: bool = False) -> FlagKind:
-    """changed, a respelling, or a name part turned into a dictionary word."""
-    if any(ordinary_word_alternate(w, counterpart, language) and (
-            _entity_ids(w, places=True) & _entity_ids(counterpart, places=True) or skeleton(w) == skeleton(counterpart))
-           for w in [name.text, *name.core]):
-        # a gazetteer alternate or a transliteration that is a word of the translation's language (Lyon -> Lion)
-        return FlagKind.COMMON_WORD
-    if cross:
-        return FlagKind.CHANGED  # word frequencies of two languages do not compare
-    if same_entity(name.text, counterpart, language=language) \
-            or same_entity(" ".join(name.core), counterpart, language=language):
-        return FlagKind.VARIANT
-    if _abbreviates(name.text, counterpart) or _abbreviates(counterpart, name.text):
-        return FlagKind.VARIANT  # ISIS / Islamic State, EPL / Premier League, Rz / Rzeczpospolita
-    if distinct_places(" ".join(name.core), counterpart):
-        return FlagKind.CHANGED  # Brussels/Bruges look alike but are two cities
-    orig_words = {spelling_key(w) for w in name.core}
-    new_words = [t for t in tokenize(counterpart, language) if spelling_key(t.norm) not in orig_words
-                 and t.text.casefold() not in CONNECTORS]
-    kept = {spelling_key(t.norm) for t in tokenize(counterpart, language)}
-    lost = [w for w in name.core if spelling_key(w) not in kept]
-    if len(new_words) == 1 and len(lost) == 1 and _transposed(lost[0], new_words[0].norm):
-        return FlagKind.VARIANT  # Greta/Great, Chambre/Chamber: a slip of the keys, one of the two a typo
-    if len(new_words) == 1 and len(lost) == 1 and distinct_words(lost[0], new_words[0].norm, language) \
-            and not _main_place_name(new_words[0].text):
-        return FlagKind.CHANGED  # Taylor -> Tailor, Mario -> Maria: another word, not a respelling
-    if new_words and lost and all(
-            max(difflib.SequenceMatcher(a=spelling_key(t.norm), b=spelling_key(w)).ratio() for w in lost)
-            >= SETTINGS.respelled_word_ratio
-            and not (zipf(t.norm, language) >= SETTINGS.dictionary_word_zipf > max(zipf(w, language) for w in lost))
-            for t in new_words):
-        return FlagKind.VARIANT  # every new word is a respelling of a lost one (Dauden -> Dowden)
-    if new_words and lost and len(lost) < len(name.core) \
-            and all(zipf(w, language) < SETTINGS.rare_word_zipf and not is_known_place(w) for w in lost) \
-            and all(zipf(t.norm, language) >= SETTINGS.dictionary_word_zipf for t in new_words):
-        # dictionary words for the rare words of a name, the rest kept: a
-        # translation of those words (quiet: _words_translated) or a respelling
-        return FlagKind.VARIANT
-    if len(new_words) == 1 and len(lost) == 1:
-        new, old = new_words[0].norm, lost[0]
-        common_new = zipf(new, language) >= SETTINGS.dictionary_word_zipf > zipf(old, language)
-        if not common_new and difflib.SequenceMatcher(a=old, b=new).ratio() >= SETTINGS.respelled_name_ratio:
-            return FlagKind.VARIANT
-    # a name part that is itself a word swapped for a synonym-like dictionary
-    # word ("Bill" -> "Invoice", "House" -> "Home"); a place or an acronym is a name
-    if new_words and lost and len(new_words) <= len(lost) + 1 \
-            and all(zipf(t.norm, language) >= SETTINGS.established_zipf and not _is_acronym(t.text)
-                    and not is_known_place(t.text)
-                    and _key(t.text) not in _place_index() for t in new_words) \
-            and any(zipf(w, language) >= SETTINGS.established_zipf for w in lost):
-        return FlagKind.COMMON_WORD
-    return FlagKind.CHANGED
+@dataclass(frozen=True)
+class Change:
+    """An original name and the form the translation has in its place."""
 
+    name: Name
+    found: str
+    language: str
+    cross: bool = False
 
-def _change_kind(name: Name, counterpart: str, language: str, cross: bool = False) -> FlagKind | None:
-    """The flag for a name rendered as `counterpart`, or None when the
-    counterpart is only an unknown respelling of it."""
-    old: list[str] = []
-    lost: list[str] = []
-    added: list[str] = []
-    if not cross:
-        old, lost_words, added_words = _word_diff(name, counterpart, language)
+    @functools.cached_property
+    def new_words(self) -> list[Token]:
+        """The found form's words that spell none of the name's (connectors aside)."""
+        orig = {spelling_key(w) for w in self.name.core}
+        return [t for t in tokenize(self.found, self.language) if spelling_key(t.norm) not in orig
+                and t.text.casefold() not in CONNECTORS]
+
+    @functools.cached_property
+    def lost(self) -> list[str]:
+        """The name's core words the found form does not spell."""
+        kept = {spelling_key(t.norm) for t in tokenize(self.found, self.language)}
+        return [w for w in self.name.core if spelling_key(w) not in kept]
+
+    @functools.cached_property
+    def one_for_one(self) -> bool:
+        return len(self.new_words) == 1 and len(self.lost) == 1
+
+    @functools.cached_property
+    def diff(self) -> tuple[list[str], list[str], list[str], bool]:
+        """The word diff (same language only): the name's words, those lost and
+        those added once table equivalents are dropped, and whether dropping
+        them left no difference at all."""
+        if self.cross:
+            return [], [], [], False
+        old, lost_words, added_words = _word_diff(self.name, self.found, self.language)
         lost, added = _drop_equivalent_runs(lost_words, added_words)
-        if (lost_words or added_words) and not (lost or added):
-            # word for word the same name once a part is read in its table
-            # equivalent ("United States Geological Survey" / "U.S. Geological Survey")
-            return None
-    kind = _classify_change(name, counterpart, language, cross)
-    if kind is not FlagKind.COMMON_WORD and _unknown_respelling(name.text, counterpart, language):
+        return old, lost, added, bool(lost_words or added_words) and not (lost or added)
+
+
+# ------------------------------------------------------------------ the ladder
+
+
+@raises("N104", FlagKind.COMMON_WORD)
+def _look_alike_word(c: Change) -> bool:
+    """A spelling of the name that is an ordinary word of the language stands for it (Lyon -> Lion)."""
+    return any(ordinary_word_alternate(w, c.found, c.language) and (
+        _entity_ids(w, places=True) & _entity_ids(c.found, places=True) or skeleton(w) == skeleton(c.found))
+        for w in [c.name.text, *c.name.core])
+
+
+@raises("N107", FlagKind.CHANGED)
+def _other_form_across_languages(c: Change) -> bool:
+    """Across languages another form is a change: word frequencies of two languages do not compare."""
+    return c.cross
+
+
+@raises("N111", FlagKind.VARIANT, Severity.MINOR)
+def _known_variant(c: Change) -> bool:
+    """Another known form of the same name (a table variant, a transliteration, an acronym)."""
+    return same_entity(c.name.text, c.found, language=c.language) \
+        or same_entity(" ".join(c.name.core), c.found, language=c.language)
+
+
+@raises("N112", FlagKind.VARIANT, Severity.MINOR)
+def _abbreviation(c: Change) -> bool:
+    """An abbreviation of the name, or the name of an abbreviation (ISIS / Islamic State, Rz / Rzeczpospolita)."""
+    return _abbreviates(c.name.text, c.found) or _abbreviates(c.found, c.name.text)
+
+
+@raises("N105", FlagKind.CHANGED)
+def _other_place(c: Change) -> bool:
+    """Another place that looks alike: two known places, not the same one (Brussels / Bruges)."""
+    return distinct_places(" ".join(c.name.core), c.found)
+
+
+@raises("N113", FlagKind.VARIANT, Severity.MINOR)
+def _letters_swapped(c: Change) -> bool:
+    """Two neighbouring letters swapped, a slip of the keys (Greta / Great)."""
+    return c.one_for_one and _transposed(c.lost[0], c.new_words[0].norm)
+
+
+@raises("N106", FlagKind.CHANGED)
+def _other_word(c: Change) -> bool:
+    """Another established word, however alike the letters: not a respelling (Taylor -> Tailor)."""
+    return c.one_for_one and distinct_words(c.lost[0], c.new_words[0].norm, c.language) \
+        and not _main_place_name(c.new_words[0].text)
+
+
+@raises("N114", FlagKind.VARIANT, Severity.MINOR)
+def _words_respelled(c: Change) -> bool:
+    """Every new word respells a lost word of the name (Dauden -> Dowden)."""
+    lost, language = c.lost, c.language
+    return bool(c.new_words) and bool(lost) and all(
+        max(difflib.SequenceMatcher(a=spelling_key(t.norm), b=spelling_key(w)).ratio() for w in lost)
+        >= SETTINGS.respelled_word_ratio
+        and not (zipf(t.norm, language) >= SETTINGS.dictionary_word_zipf > max(zipf(w, language) for w in lost))
+        for t in c.new_words)
+
+
+@raises("N115", FlagKind.VARIANT, Severity.MINOR)
+def _rare_words_in_dictionary_words(c: Change) -> bool:
+    """The name's rare words said in dictionary words, the rest kept: a translation or respelling of them."""
+    lost, language = c.lost, c.language
+    return bool(c.new_words) and bool(lost) and len(lost) < len(c.name.core) \
+        and all(zipf(w, language) < SETTINGS.rare_word_zipf and not is_known_place(w) for w in lost) \
+        and all(zipf(t.norm, language) >= SETTINGS.dictionary_word_zipf for t in c.new_words)
+
+
+@raises("N116", FlagKind.VARIANT, Severity.MINOR)
+def _word_respelled(c: Change) -> bool:
+    """One word of the name respelled, not into a dictionary word (Gonzales / Gonzalez; N114 comes first)."""
+    if not c.one_for_one:
+        return False
+    new, old = c.new_words[0].norm, c.lost[0]
+    common_new = zipf(new, c.language) >= SETTINGS.dictionary_word_zipf > zipf(old, c.language)
+    return not common_new and difflib.SequenceMatcher(a=old, b=new).ratio() >= SETTINGS.respelled_name_ratio
+
+
+@raises("N103", FlagKind.COMMON_WORD)
+def _word_for_word(c: Change) -> bool:
+    """A name part that is a word swapped for another dictionary word (Bill -> Invoice, House -> Home)."""
+    language = c.language
+    return bool(c.new_words) and bool(c.lost) and len(c.new_words) <= len(c.lost) + 1 \
+        and all(zipf(t.norm, language) >= SETTINGS.established_zipf and not _is_acronym(t.text)
+                and not is_known_place(t.text) and _key(t.text) not in _place_index() for t in c.new_words) \
+        and any(zipf(w, language) >= SETTINGS.established_zipf for w in c.lost)
+
+
+@raises("N102", FlagKind.CHANGED)
+def _other_name(c: Change) -> bool:
+    """Another name, or other words, stand where the name stood."""
+    return True
+
+
+# The order decides: the first rule that holds names the flag.
+CHANGE_RULES: tuple[Rule, ...] = (
+    _look_alike_word, _other_form_across_languages, _known_variant, _abbreviation, _other_place,
+    _letters_swapped, _other_word, _words_respelled, _rare_words_in_dictionary_words, _word_respelled,
+    _word_for_word, _other_name,
+)
+
+
+# ------------------------------------------------------------------ equivalences
+
+
+@quiets("N201")
+def _table_equivalent_part(c: Change, rule: Rule) -> bool:
+    """The same name once a part is read as its table equivalent (U.S. / United States Geological Survey)."""
+    return c.diff[3]
+
+
+@quiets("N202")
+def _unknown_respelling_rule(c: Change, rule: Rule) -> bool:
+    """Another transliteration of the name, word for word, that no table knows of: two renderings of one name."""
+    return rule.kind is not FlagKind.COMMON_WORD and _unknown_respelling(c.name.text, c.found, c.language)
+
+
+@quiets("N203")
+def _description_reworded_rule(c: Change, rule: Rule) -> bool:
+    """Only the name's descriptive words said otherwise, in another number of words (Police / Security Bureau)."""
+    old, lost, added, _ = c.diff
+    return not c.cross and rule.kind is not FlagKind.VARIANT and _description_reworded(old, lost, added, c.language)
+
+
+@quiets("N204")
+def _foreign_words_translated(c: Change, rule: Rule) -> bool:
+    """The name's foreign words put into the language, the rest kept (Krasnodar Krai / Krasnodar Territory)."""
+    old, lost, added, _ = c.diff
+    return not c.cross and rule.kind is not FlagKind.COMMON_WORD and _words_translated(old, lost, added, c.language)
+
+
+@quiets("N205")
+def _acronym_beside_expansion(c: Change, rule: Rule) -> bool:
+    """An acronym for the first or last words of the name it stands for (ISIS / Islamic State)."""
+    return not c.cross and rule.kind is not FlagKind.COMMON_WORD and (
+        _short_expansion(c.name.text, c.found) or _short_expansion(c.found, c.name.text))
+
+
+@quiets("N206")
+def _clipped(c: Change, rule: Rule) -> bool:
+    """A name written in full in one text and cut to its first letters in the other (Rz / Rzeczpospolita)."""
+    return not c.cross and rule.kind is not FlagKind.COMMON_WORD and (
+        _clipped_name(c.name.text, c.found) or _clipped_name(c.found, c.name.text))
+
+
+CHANGE_EQUIVALENCES: tuple[Rule, ...] = (
+    _unknown_respelling_rule, _description_reworded_rule, _foreign_words_translated, _acronym_beside_expansion,
+    _clipped,
+)
+
+
+def _change_rule(name: Name, counterpart: str, language: str, cross: bool = False,
+                 rules: RuleSet = ALL_ON) -> Rule | None:
+    """The rule that names the flag for a name rendered as `counterpart`, or
+    None when no rule raises one or an equivalence keeps it quiet."""
+    change = Change(name, counterpart, language, cross)
+    if rules.on(_table_equivalent_part) and _table_equivalent_part.test(change, _table_equivalent_part):
         return None
-    if not cross and kind is not FlagKind.VARIANT and _description_reworded(old, lost, added, language):
+    rule = rules.first(CHANGE_RULES, change)
+    if rule is None or rules.any(CHANGE_EQUIVALENCES, change, rule):
         return None
-    if not cross and kind is not FlagKind.COMMON_WORD and (
-            _words_translated(old, lost, added, language) or _short_expansion(name.text, counterpart)
-            or _short_expansion(counterpart, name.text) or _clipped_name(name.text, counterpart)
-            or _clipped_name(counterpart, name.text)):
-        return None
-    return kind
+    return rule
 
 
 def _word_diff(name: Name, counterpart: str, language: str) -> tuple[list[str], list[str], list[str]]:

@@ -20,15 +20,21 @@ from qe.names.evidence import capitalised_elsewhere, lower_case_words
 from qe.names.tagger import _OTHER_SIDE, _TAG_CACHE, prepare_tags
 from qe.names.counterpart import _word_renders
 from qe.names.bead import check_bead_names
+from qe.names.flags import ALL_ON, RuleSet
 
 
 def check_names(original: Document, translation: Document, beads: Sequence[Bead], *,
-                window: int = 1) -> list[list[Flag]]:
-    """Flags for each bead (same order as `beads`); the languages are the documents'."""
+                window: int = 1, ignore_rules: Iterable[str] = ()) -> list[list[Flag]]:
+    """Flags for each bead (same order as `beads`); the languages are the documents'.
+    `ignore_rules`: codes or patterns (N201, N2xx) of rules switched off
+    (qe.names.rules.RULES); one naming no rule is a ConfigError."""
+    from qe.names.rules import rule_codes
+
+    rules = RuleSet(rule_codes(ignore_rules)) if ignore_rules else ALL_ON
     views = [_BeadView.of(original, translation, beads, k, window) for k in range(len(beads))]
     token = _OTHER_SIDE.set(_other_side_words(views, original.language, translation.language))
     try:
-        return _check_beads(original, translation, views)
+        return _check_beads(original, translation, views, rules)
     finally:
         _OTHER_SIDE.reset(token)
 
@@ -74,7 +80,8 @@ def _other_side_words(views: Sequence[_BeadView], language: str, tgt_language: s
     return {text: frozenset(w) for text, w in words.items()}
 
 
-def _check_beads(original: Document, translation: Document, views: Sequence[_BeadView]) -> list[list[Flag]]:
+def _check_beads(original: Document, translation: Document, views: Sequence[_BeadView],
+                 rules: RuleSet) -> list[list[Flag]]:
     known = capitalised_elsewhere(original)
     tgt_known = capitalised_elsewhere(translation)
     lower = lower_case_words(original.text, original.language)
@@ -91,6 +98,7 @@ def _check_beads(original: Document, translation: Document, views: Sequence[_Bea
             language=original.language, tgt_language=translation.language,
             known=known, tgt_known=tgt_known,
             bead=v.index, src_sentence=v.bead.src[0], tgt_sentence=v.bead.tgt[0], lower_words=lower,
+            rules=rules,
         ))
     return out
 

@@ -75,6 +75,27 @@ def _join_spelled_out(side: _Side, other: _Side) -> _Side:
     return side if len(names) == len(side.names) else dataclasses.replace(side, names=tuple(names))
 
 
+@dataclass(frozen=True)
+class Pair:
+    """One bead as the rules read it: its two sides, the neighbouring
+    sentences of each (None when there are none), and the words each side's
+    texts write in lower case."""
+
+    src: _Side
+    tgt: _Side
+    ctx: _Side | None
+    src_ctx: _Side | None
+    cross: bool
+    src_lower: frozenset[str] = frozenset()
+    tgt_lower: frozenset[str] = frozenset()
+
+    def other(self, side: _Side) -> _Side:
+        return self.tgt if side is self.src else self.src
+
+    def lower(self, side: _Side) -> frozenset[str]:
+        return self.src_lower if side is self.src else self.tgt_lower
+
+
 def _word_matches(src_word: str, tgt: Token, tgt_norm: str, language: str, cross: bool) -> bool:
     """Whether a translation word renders one word of a name."""
     return _word_renders(src_word, tgt.text, tgt_norm, language, cross)

@@ -154,13 +154,6 @@ def exonym(a: str, b: str, language: str = "en") -> bool:
     return bool(_entity_ids(a, places=True) & _entity_ids(b, places=True))
 
 
-# Endings that make an inflected or derived form of a name (Ukraine/Ukrainian,
-# Ryssland/Rysslands, Nato/Natos): a name followed by other letters is another
-# word ("Politi" vs "Politics").
-_NAME_ENDINGS = frozenset("s es n an ans ian ians ns ese ish er ers as ens ets en et ska iska isk ern erna ens "
-                          "a e o i y ine ic".split())
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _inflected(a: str, b: str) -> bool:
     """b is a inflected: a may lose one final letter (Ukrain-e) and b add one
@@ -175,7 +168,7 @@ def _inflected(a: str, b: str) -> bool:
     if common < 3 or len(a) - common > 1:
         return False
     rest = b[common:]
-    if rest in _NAME_ENDINGS:
+    if rest in _word_set("inflection", "any"):  # qe/data/name_lexicon.tsv
         if len(rest) == 1 and rest in "aeoiy":  # Argentin-a / Argentin-e: only for long stems
             return common >= 6 and len(a) - common == 1
         return common >= 4 or len(a) - common == 0

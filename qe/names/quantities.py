@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from qe.models import Flag, FlagKind, Severity
+from qe.models import Flag, FlagKind
 from qe.names.lexicon import _word_set, _words
 from qe.names.text import CONNECTORS, _relative
-from qe.names.flags import _Where
+from qe.names.flags import ALL_ON, Rule, RuleSet, _Where, quiets, raises
 from qe.names.settings import SETTINGS
 
 
@@ -266,17 +266,60 @@ def _same_quantity(a: Quantity, b: Quantity) -> bool:
     return any(_same_value(x, y) for x in a.readings for y in b.readings)
 
 
-def _number_flag(kind: FlagKind, original: str, found: str | None, where: _Where) -> Flag:
-    message = (f"“{found}” — original: “{original}”" if kind is FlagKind.NUMBER_CHANGED
+@raises("Q301", FlagKind.NUMBER_CHANGED)
+def _number_changed(q: Quantity, found: Quantity) -> bool:
+    """Another number stands where the original's stood (compared by value: 3 = three, 5 million = 5,000,000)."""
+    return True
+
+
+@raises("Q302", FlagKind.NUMBER_MISSING)
+def _number_missing(q: Quantity) -> bool:
+    """A number of the original is gone from the translation."""
+    return True
+
+
+@raises("Q303", FlagKind.NUMBER_CHANGED)
+def _code_number_changed(q: Quantity) -> bool:
+    """The number of a code name changed (Covid-19 -> Covid-22, F-16 -> F-15)."""
+    return True
+
+
+@raises("Q304", FlagKind.NUMBER_CHANGED)
+def _range_part_changed(q: Quantity) -> bool:
+    """One end of a range or date changed while the rest came through (2006-09 -> 2006)."""
+    return True
+
+
+@quiets("Q401")
+def _number_in_words(q: Quantity) -> bool:
+    """A number written in words is often reworded (the two sides -> both sides): never reported missing."""
+    return q.soft
+
+
+@quiets("Q402")
+def _number_moved(q: Quantity, ctx_quantities: Sequence[Quantity]) -> bool:
+    """The neighbouring translation has the value more often than the neighbouring original: it moved there."""
+    return any(_same_quantity(c, q) for c in ctx_quantities)
+
+
+NUMBER_RULES: tuple[Rule, ...] = (
+    _range_part_changed, _code_number_changed, _number_changed, _number_in_words, _number_moved, _number_missing,
+)
+
+
+def _number_flag(rule: Rule, original: str, found: str | None, where: _Where) -> Flag:
+    assert isinstance(rule.kind, FlagKind) and rule.severity is not None
+    message = (f"“{found}” — original: “{original}”" if rule.kind is FlagKind.NUMBER_CHANGED
                else f"the number “{original}” is missing from the translation")
-    return Flag(kind=kind, severity=Severity.MAJOR, original=original, found=found, message=message,
+    return Flag(kind=rule.kind, severity=rule.severity, original=original, found=found, message=message,
                 bead=where.bead, src_sentence=where.src_sentence, tgt_sentence=where.tgt_sentence,
-                category="number")
+                category="number", rule=rule.code)
 
 
 def check_numbers(src_text: str, tgt_text: str, context_text: str, bead: int,
                   src_sentence: int | None, tgt_sentence: int | None, *, language: str = "en",
-                  tgt_language: str | None = None, src_context_text: str = "") -> list[Flag]:
+                  tgt_language: str | None = None, src_context_text: str = "",
+                  rules: RuleSet = ALL_ON) -> list[Flag]:
     """A number of the original that the translation changed or dropped,
     compared by value (3 = three, 2,600 = 2600, 5 million = 5,000,000)."""
     tgt_language = tgt_language or language
@@ -301,6 +344,11 @@ def check_numbers(src_text: str, tgt_text: str, context_text: str, bead: int,
         if hit is not None:
             ctx_quantities.remove(hit)
     flags: list[Flag] = []
+
+    def flag(rule: Rule, original: str, found: str | None) -> None:
+        if rules.on(rule):
+            flags.append(_number_flag(rule, original, found, where))
+
     seen_expr: set[int] = set()
     free = [t for t in free if not t.soft] + [t for t in free if t.soft]
     for q in unmatched:
@@ -311,7 +359,7 @@ def check_numbers(src_text: str, tgt_text: str, context_text: str, bead: int,
         if siblings:
             partner = next((t for t in matched_tgt if _same_quantity(t, siblings[0])), None)
             seen_expr.add(q.expression)
-            flags.append(_number_flag(FlagKind.NUMBER_CHANGED, q.label, partner.label if partner else None, where))
+            flag(_range_part_changed, q.label, partner.label if partner else None)
             continue
         if q.code:  # "Covid-19" -> "Covid-22"; a code gone with its name is the name check's
             same_code = next((t for t in free if t.code and t.unit == q.unit), None)
@@ -323,7 +371,7 @@ def check_numbers(src_text: str, tgt_text: str, context_text: str, bead: int,
                 found = written.group() if written and not _same_value(float(written.group(1)), q.value) else None
             if found is not None:
                 seen_expr.add(q.expression)
-                flags.append(_number_flag(FlagKind.NUMBER_CHANGED, q.label, found, where))
+                flag(_code_number_changed, q.label, found)
             continue
         pick = _nearest_quantity(q, [t for t in free if not t.code], src_text, tgt_text)
         lone = len(unmatched) == 1 and len(free) == 1
@@ -332,12 +380,12 @@ def check_numbers(src_text: str, tgt_text: str, context_text: str, bead: int,
                                  <= SETTINGS.number_position_tolerance):
             free = [t for t in free if t.expression != pick.expression]
             seen_expr.add(q.expression)
-            flags.append(_number_flag(FlagKind.NUMBER_CHANGED, q.label, pick.label, where))
-        elif q.soft or any(_same_quantity(c, q) for c in ctx_quantities):
+            flag(_number_changed, q.label, pick.label)
+        elif rules.holds(_number_in_words, q) or rules.holds(_number_moved, q, ctx_quantities):
             continue
         else:
             seen_expr.add(q.expression)
-            flags.append(_number_flag(FlagKind.NUMBER_MISSING, q.label, None, where))
+            flag(_number_missing, q.label, None)
     return flags
 
 

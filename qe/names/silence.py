@@ -2,7 +2,8 @@
 
 A demonym or a date, an acronym in brackets beside its expansion, the unit
 of a number the other side has, a shortened name, a common word capitalised
-for emphasis; an added name must be a strong one.
+for emphasis; an added name must be a strong one. MISSING_EQUIVALENCES and
+ADDED_EQUIVALENCES are the ordered rule tables the bead driver walks.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import difflib
 import re
 
 from qe.names.lexicon import _word_set, zipf
-from qe.names.text import CONNECTORS, Token, _acronym_letters, _acronym_of, _is_namey, _key
+from qe.names.text import CONNECTORS, Token, _acronym_letters, _acronym_of, _is_namey, _key, tokenize
 from qe.names.gazetteer import _derived_form, _entity_ids, _main_place_name, is_known_place
-from qe.names.equivalence import _abbreviates, _inflected
+from qe.names.equivalence import _abbreviates, _clipped_name, _inflected
 from qe.names.extraction import Name
-from qe.names.counterpart import _Side, _word_matches
+from qe.names.counterpart import Pair, _in_source, _locate, _Side, _word_matches
+from qe.names.flags import Rule, quiets
 from qe.names.quantities import _same_quantity, find_quantities
 from qe.names.settings import SETTINGS
 
@@ -204,3 +206,87 @@ def _without_described(holder: Name, name: Name, src: _Side, tgt: _Side) -> str:
     while len(toks) > 1 and loose(toks[0]):
         toks.pop(0)
     return tgt.text[toks[0].start:toks[-1].end] if toks else holder.text
+
+
+# ------------------------------------------------------------------ the rules
+#
+# Each takes a name, the bead's `Pair` and the side the name is on (the
+# original for a name gone missing, the translation for one added).
+
+
+@quiets("N221")
+def _demonym_or_date_rule(name: Name, pair: Pair, side: _Side) -> bool:
+    """A demonym or a date (Russian, Monday, March): capitalised, but no name of its own."""
+    return _demonym_or_date(name, side.language)
+
+
+@quiets("N222")
+def _bracketed_abbreviation_rule(name: Name, pair: Pair, side: _Side) -> bool:
+    """An acronym in brackets after the name it abbreviates (Vietnam News Agency (VNA)): dropping it loses nothing."""
+    return _bracketed_abbreviation(name, side)
+
+
+@quiets("N223")
+def _unit_of_number(name: Name, pair: Pair, side: _Side) -> bool:
+    """The unit or currency of a number the other text has (CZK 34,125 / 34,125 crowns): the number check compares."""
+    return _unit_of_shared_number(name, side, pair.other(side))
+
+
+@quiets("N224")
+def _acronym_written_out(name: Name, pair: Pair, side: _Side) -> bool:
+    """A short acronym of a common noun written out as that noun (photo ID -> photo identification)."""
+    return _acronym_written_as_word(name, pair.src, pair.tgt)
+
+
+@quiets("N225")
+def _acronym_kept(name: Name, pair: Pair, side: _Side) -> bool:
+    """The name's acronym in brackets is kept, its spelled-out form said in other words (XDR-TB)."""
+    return _named_by_kept_acronym(name, pair.src, pair.tgt)
+
+
+@quiets("N212")
+def _emphasis_word(name: Name, pair: Pair, side: _Side) -> bool:
+    """Across languages, a dictionary word capitalised for emphasis (the East, War, END), which others do not."""
+    return pair.cross and _capitalised_common_word(name, side.language, pair.lower(side))
+
+
+@quiets("N234")
+def _first_word_across_languages(name: Name, pair: Pair, side: _Side) -> bool:
+    """Across languages nothing vouches for a lone capitalised first word of the translation."""
+    return pair.cross and len(name.tokens) == 1 and name.tokens[0].sentence_start
+
+
+@quiets("N231")
+def _in_neighbours_original(name: Name, pair: Pair, side: _Side) -> bool:
+    """The neighbouring original sentences have the name: the alignment put it here."""
+    return pair.src_ctx is not None and _in_source(name, pair.src_ctx, pair.cross, side.language)
+
+
+@quiets("N232")
+def _renders_original_name(name: Name, pair: Pair, side: _Side) -> bool:
+    """The added words render a name of the original (a part of it, said apart)."""
+    alone = _Side(name.text, side.language, tuple(tokenize(name.text, side.language)), ())
+    return any(_locate(n, alone, pair.cross)[0] for n in pair.src.names)
+
+
+@quiets("N233")
+def _clipped_in_original(name: Name, pair: Pair, side: _Side) -> bool:
+    """Written out where the original clips it inside a run of capitals (for Rz Schetyna)."""
+    return not pair.cross and any(_clipped_name(t.text, name.text) for n in pair.src.names for t in n.tokens)
+
+
+@quiets("N230")
+def _weak_name(name: Name, pair: Pair, side: _Side) -> bool:
+    """An added capitalised word that may be a dictionary word: only a strong name (several words, a place) is added."""
+    return not _strong_name(name, side.language)
+
+
+# A name of the original with no counterpart is missing unless one of these holds.
+MISSING_EQUIVALENCES: tuple[Rule, ...] = (
+    _demonym_or_date_rule, _bracketed_abbreviation_rule, _unit_of_number, _acronym_written_out, _acronym_kept,
+)
+# A translation name that no original name accounts for is added unless one of these holds.
+ADDED_EQUIVALENCES: tuple[Rule, ...] = (
+    _demonym_or_date_rule, _first_word_across_languages, _in_neighbours_original, _renders_original_name,
+    _clipped_in_original, _weak_name,
+)

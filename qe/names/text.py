@@ -6,9 +6,9 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
-from qe.names.lexicon import _word_set
+from qe.names.lexicon import _word_set, _words
 
 
 # Lower-case words that may stand inside a multi-word name.
@@ -118,12 +118,11 @@ def _is_acronym(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-# Letters that spell one sound in one orthography and another in the next:
-# French ou is the u of most others (Louis/Luis, Oustinov/Ustinov), Slavic c
-# is German tz (Plitvice/Plitwitz, Gliwice/Gleiwitz).
-_TRANSLIT = (("zh", "z"), ("sh", "s"), ("sj", "s"), ("sch", "s"), ("ch", "c"), ("tj", "c"), ("kh", "h"),
-             ("ck", "k"), ("ph", "f"), ("tz", "c"), ("ou", "u"), ("w", "v"), ("y", "i"), ("j", "i"), ("q", "k"),
-             ("x", "ks"))
+def _transliterations() -> Iterable[tuple[str, str]]:
+    """Letters that spell one sound in one orthography and another in the
+    next (French ou is the u of most others, Slavic c is German tz), in the
+    order applied: the transliteration table of qe/data/name_lexicon.tsv."""
+    return _words("transliteration", "any").items()
 
 
 # Russian Е at the start of a word or after a vowel is Ye in English
@@ -137,7 +136,7 @@ def skeleton(word: str) -> str:
     """A spelling-insensitive key for transliterated names: Zelenskyy, Zelenskyj,
     Zelensky and Porosjenko/Poroshenko reduce to the same string."""
     w = _IOTATED_E.sub("e", fold_accents(normalise(word)))
-    for a, b in _TRANSLIT:
+    for a, b in _transliterations():
         w = w.replace(a, b)
     w = re.sub(r"[^a-z]", "", w)
     return re.sub(r"(.)\1+", r"\1", w)
@@ -190,7 +189,7 @@ def _consonants(word: str) -> str:
     ew), which a transliteration writes with vowel letters (Dowden/Dauden)."""
     w = _IOTATED_E.sub("e", fold_accents(normalise(word)))
     w = re.sub(r"(?<=[aeiou])w(?![aeiouy])", "", w)
-    for a, b in _TRANSLIT:
+    for a, b in _transliterations():
         if a != "tj":  # Swedish tj- is one sound; in a transliteration (Artjom) t and j are two
             w = w.replace(a, b)
     w = re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z]", "", w))

@@ -95,6 +95,7 @@ ul.flags{list-style:none;margin:6px 0 0;padding:0}
 .flag.minor{border-left-color:#e0a800}
 .flag.is-waived{border-left-color:#888;opacity:.75}.flag.is-accepted{border-left-color:#1d4a8a}
 .fk{font-size:11px;text-transform:uppercase;color:var(--muted);margin-right:4px}
+abbr.rule{text-decoration:none;font-family:monospace;text-transform:none}
 .decide{display:inline-flex;gap:8px;margin-left:6px;font-size:12px;white-space:nowrap}
 tr[hidden]{display:none}
 """
@@ -163,7 +164,7 @@ _JS = r"""
       if (decisions[f.key] && !seen[f.key]) {
         seen[f.key] = true;
         out.push({ key: f.key, decision: decisions[f.key], kind: f.kind, severity: f.severity,
-                   original: f.original, found: f.found, message: f.message });
+                   rule: f.rule, original: f.original, found: f.found, message: f.message });
       }
     });
     var file = { format: "qe-waivers", version: 1, document: data.document, original: data.original,
@@ -196,6 +197,13 @@ _JS = r"""
     refreshDecisions();
   });
   document.getElementById("export").addEventListener("click", exportDecisions);
+  document.querySelectorAll("button.waive-rule").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      var code = btn.getAttribute("data-rule");
+      data.flags.forEach(function (f) { if (f.rule === code) { decisions[f.key] = "waived"; } });
+      refreshDecisions();
+    });
+  });
   function stickOffset() {  // column headings stick just below the toolbar, however it wraps
     var h = document.querySelector(".toolbar").offsetHeight;
     document.documentElement.style.setProperty("--toolbar-h", h + "px");
@@ -308,8 +316,9 @@ def _row(report: Report, k: int, sb: ScoredBead, flag_ids: dict[int, int], cross
     for f in sb.flags:
         n = flag_ids[id(f)]
         items.append(
-            f'<li class="flag {f.severity.value}" data-key="{escape(f.key)}" data-flag="{n}">'
-            f'<span class="fk">{f.severity.value} · {f.kind.value}</span>{escape(f.message)}'
+            f'<li class="flag {f.severity.value}" data-key="{escape(f.key)}" data-flag="{n}" '
+            f'data-rule="{escape(f.rule)}"><span class="fk">{f.severity.value} · {f.kind.value}'
+            f'{_rule_mark(f.rule)}</span>{escape(f.message)}'
             f'<span class="decide" role="group" aria-label="decision on this flag">'
             f'<label><input type="radio" name="d{n}" value="accepted"> accept</label>'
             f'<label><input type="radio" name="d{n}" value="waived"> waive</label></span></li>')
@@ -326,6 +335,35 @@ def _row(report: Report, k: int, sb: ScoredBead, flag_ids: dict[int, int], cross
         + _score_cell(s.bleu, "bleu", t, na_lex) + _score_cell(s.chrf, "chrf", t, na_lex)
         + _score_cell(s.similarity, "similarity", t, na_sim)
         + f'<td><span class="vd vd-{sb.verdict.value}">{sb.verdict.value}</span></td></tr>'
+    )
+
+
+def _rule_explanation(code: str) -> str:
+    from qe.names.rules import BY_CODE
+
+    rule = BY_CODE.get(code)
+    return rule.explanation if rule is not None else ""
+
+
+def _rule_mark(code: str) -> str:
+    """The rule's code, its explanation on hover."""
+    if not code:
+        return ""
+    return f' · <abbr class="rule" title="{escape(_rule_explanation(code))}">{escape(code)}</abbr>'
+
+
+def _rule_rows(flags: list[Flag]) -> str:
+    """Flags counted by rule, each rule with a button that waives all its flags."""
+    by_rule: dict[str, list[Flag]] = {}
+    for f in flags:
+        if f.rule:
+            by_rule.setdefault(f.rule, []).append(f)
+    return "".join(
+        f'<tr><td><abbr class="rule" title="{escape(_rule_explanation(code))}">{escape(code)}</abbr></td>'
+        f"<td><b>{len(fs)}</b></td><td>{escape(_rule_explanation(code))}</td>"
+        f'<td><button type="button" class="waive-rule" data-rule="{escape(code)}" '
+        f'title="Waive every flag this rule raised in this report">waive all</button></td></tr>'
+        for code, fs in sorted(by_rule.items())
     )
 
 
@@ -377,11 +415,15 @@ def render_html(report: Report) -> str:
     reasons = ("" if report.passed else
                '<ul class="reasons">' + "".join(f"<li>{escape(r)}</li>" for r in report.gate.reasons) + "</ul>")
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in report.notes)
+    rule_rows = _rule_rows(list(report.flags))
+    rule_card = (f'<details class="rules"><summary>Flags by rule (waive a rule\'s flags all at once)</summary>'
+                 f"<table>{rule_rows}</table></details>") if rule_rows else ""
     data = {
         "document": _name(report.translation.name), "original": _name(report.original.name),
         "signature": report.signature,
         "flags": [{"id": n, "key": f.key, "kind": f.kind.value, "severity": f.severity.value, "original": f.original,
-                   "found": f.found, "message": f.message, "bead": f.bead, "waived": f.waived}
+                   "found": f.found, "message": f.message, "bead": f.bead, "waived": f.waived,
+                   "rule": f.rule}
                   for n, f in enumerate(report.flags)],
     }
     script_hash = base64.b64encode(hashlib.sha256(_JS.encode("utf-8")).digest()).decode("ascii")
@@ -410,6 +452,7 @@ def render_html(report: Report) -> str:
 <div class="card"><h2>alignment</h2>{escape(", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))}</div>
 <div class="card"><h2>flags by kind</h2><table>{flag_rows}</table></div>
 </div>
+{rule_card}
 <details><summary>Thresholds used</summary><table>{thresholds}</table></details>
 <details><summary>Reproducibility signature</summary><dl class="sig">{signature}</dl></details>
 <p class="legend">Click a column heading to sort. Rows: <span class="vd vd-ok">ok</span> / <span class="vd vd-check">check</span> /

@@ -7,7 +7,8 @@ import json
 
 from qe.models import Report
 
-SCHEMA_VERSION = 1
+# 2: every flag names the rule that raised it ("rule": "N102"; qe rules lists them)
+SCHEMA_VERSION = 2
 
 
 def report_dict(report: Report) -> dict:
@@ -16,6 +17,7 @@ def report_dict(report: Report) -> dict:
             "kind": f.kind.value, "severity": f.severity.value, "category": f.category,
             "original": f.original, "found": f.found, "message": f.message, "key": f.key,
             "src_sentence": f.src_sentence, "tgt_sentence": f.tgt_sentence, "waived": f.waived,
+            "rule": f.rule,
         }
 
     def doc(d):

@@ -17,7 +17,7 @@ Columns (the order is part of the format; documented in docs/ci.md):
     confidence    the aligner's confidence in the bead, 0..1, where it has one
     verdict       ok, check or wrong
     flag_count    number of name/number flags (waived ones included)
-    flags         the flags as text, one "severity kind: message" per flag, "; "-separated
+    flags         the flags as text, one "severity kind [rule]: message" per flag, "; "-separated
     signature     how the numbers were made (qe version, model, sacrebleu signatures…)
 """
 
@@ -41,7 +41,8 @@ def _round(value: float | None, digits: int) -> float | None:
 
 
 def flag_text(f: Flag) -> str:
-    return f"{f.severity.value} {f.kind.value}: {f.message}" + (" (waived)" if f.waived else "")
+    rule = f" [{f.rule}]" if f.rule else ""
+    return f"{f.severity.value} {f.kind.value}{rule}: {f.message}" + (" (waived)" if f.waived else "")
 
 
 def signature_text(report: Report) -> str:
