@@ -323,65 +323,31 @@ def eval_names(
     skip_seed: bool = typer.Option(False, "--skip-seed", help="No seed gold (the seed runs the full pipeline)."),
     show: bool = typer.Option(False, "--show", help="Also list the MQM20 and minimal-pair rows missed or flagged "
                               "in error."),
+    ignore_rule: Optional[List[str]] = IGNORE_RULE,
+    by_rule: bool = typer.Option(False, "--by-rule", help="Also switch each rule off in turn and print what that "
+                                 "changes in every set's figures (slow: one pass over every set per rule)."),
+    rules: Optional[List[str]] = typer.Option(None, "--rules", help="With --by-rule: only these codes or patterns "
+                                              "(N1xx, Q3; repeatable)."),
     timing: bool = typer.Option(False, "--timing", help="Also time the name check inside `check` on the seed."),
 ) -> None:
     """Print name/number check figures on every development set: DEMETR, MQM20, minimal pairs, seed gold."""
-    from qe import name_eval
-    from qe.name_eval import pairs as name_pairs
+    from qe.name_eval import report
+    from qe.names.rules import RULES, rule_codes
 
-    # flagged: mt_good rows with any flag; false: those with a flag the hand review
-    # of corpora/demetr-review does not confirm as a real difference of names
-    typer.echo("set\trows\trecall\tflagged\tflagged_major\tfalse_flags")
-    for name in name_eval.DEMETR_FILES:
-        # "all", then the even-id half the rules were tuned on and the odd-id held-out half
-        for s in name_eval.demetr_split_scores(demetr or name_eval.DEFAULT_DEMETR, name, limit).values():
-            typer.echo(f"demetr:{s.file}\t{s.rows}\t{s.recall:.3f}\t{s.flagged_rate:.3f}\t"
-                       f"{s.major_flagged_rate:.3f}\t{s.false_flag_rate:.3f}")
-    scored = name_eval.mqm_scored(mqm or name_eval.DEFAULT_MQM, limit)
-    m = name_eval.mqm_summary(scored)
-    # recall: marked spans a name flag's translation side overlaps; clean_*: clean rows flagged
-    typer.echo("\nmqm20\tspans\trecall\terror_rows\trow_recall\tclean_rows\tclean_major\tclean_any")
-    typer.echo(f"rows\t{m.spans}\t{m.recall:.3f}\t{m.error_rows}\t{m.row_recall:.3f}\t{m.clean_rows}\t"
-               f"{m.clean_major:.3f}\t{m.clean_any:.3f}")
-    typer.echo(f"per-sentence\t{m.sentences}\t{m.sentence_recall:.3f}\t\t\t{m.clean_sentences}\t"
-               f"{m.sentence_clean_major:.3f}\t{m.sentence_clean_any:.3f}")
-    outcomes = name_pairs.pair_outcomes(pairs or name_pairs.DEFAULT_PAIRS)
-    typer.echo("\npairs\tflag_rows\trecall\tgraded_recall\tstray\tquiet_rows\tquiet_any\tquiet_major")
-    for p in name_pairs.pair_scores(outcomes):
-        typer.echo(f"{p.set}\t{p.flag_rows}\t{p.recall:.3f}\t{p.graded_recall:.3f}\t{p.stray:.3f}\t"
-                   f"{p.quiet_rows}\t{p.quiet_any:.3f}\t{p.quiet_major:.3f}")
-    if show:
-        _show_name_failures(name_eval.mqm_failures(scored), name_pairs.pair_failures(outcomes))
-    if not skip_seed:
-        typer.echo("\nseed\texpected\teither\thits\tfalse\tprecision\trecall\tintact_flagged\tnumber_flags")
-        for s in name_eval.seed_scores(seed or name_eval.DEFAULT_SEED, model=model):
-            typer.echo(f"{s.translation}\t{s.expected}\t{s.either}\t{s.hits}\t{s.false_flags}\t{s.precision:.3f}\t"
-                       f"{s.recall:.3f}\t{s.intact_flagged}\t{s.number_flags}")
-            for miss in s.misses:
-                typer.echo(f"  missed\t{miss}")
-            for false in s.false:
-                typer.echo(f"  false\t{false}")
+    req = report.EvalRequest(
+        demetr or report.DEFAULT_DEMETR, mqm or report.DEFAULT_MQM, pairs or report.DEFAULT_PAIRS,
+        None if skip_seed else seed or report.DEFAULT_SEED, model, limit,
+        tuple(sorted(rule_codes(ignore_rule))) if ignore_rule else (), show)
+    for line in report.evaluation_lines(req):
+        typer.echo(line)
     if timing:
-        typer.echo("\ntranslation\tcheck_s\tnames_s\tshare")
-        for o in name_eval.names_overhead(seed or name_eval.DEFAULT_SEED, model=model):
-            typer.echo(f"{o.translation}\t{o.check_seconds:.2f}\t{o.names_seconds:.2f}\t{o.share:.1%}")
-
-
-def _show_name_failures(mqm_failures, pair_failures) -> None:
-    """One line per missed or noisy row: the set, why, the row, its flags."""
-    def described(flags) -> str:
-        return "; ".join(f"{f.kind.value}/{f.severity.value}: {f.original or '-'} -> {f.found or '-'}"
-                         for f in flags) or "no flag"
-
-    def safe_text(line: str) -> str:  # eval rows are outside text: no control characters reach the terminal
-        return "".join(c if c.isprintable() or c == "\t" else "\ufffd" for c in line)
-
-    typer.echo("")
-    for why, r in mqm_failures:
-        marks = " | ".join(s for s, c in zip(r.spans, r.caught) if not c)
-        typer.echo(safe_text(f"mqm20\t{why}\t{r.id}\t{marks}\t{described(r.flags)}"))
-    for why, o in pair_failures:
-        typer.echo(safe_text(f"pairs\t{why}\t{o.id}\t{o.case}\t{described(o.flags)}"))
+        for line in report.timing_lines(seed or report.DEFAULT_SEED, model):
+            typer.echo(line)
+    if by_rule:
+        wanted = rule_codes(rules) if rules else None
+        codes = [r.code for r in RULES if (wanted is None or r.code in wanted) and r.code not in req.ignore_rules]
+        for line in report.by_rule_lines(req, codes):
+            typer.echo(line)
 
 
 @app.command()

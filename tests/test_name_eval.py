@@ -296,3 +296,49 @@ def test_eval_names_prints_every_set(tmp_path):
     assert any(line.startswith("rows\t1\t") for line in lines)  # MQM20 row figures
     assert any(line.startswith("per-sentence\t1\t") for line in lines)
     assert any(line.startswith("sv\t1\t") for line in lines)  # the Swedish pairs
+
+
+# ------------------------------------------------------------------ by rule
+
+from qe.name_eval import by_rule as rule_eval  # noqa: E402
+
+
+@pytest.mark.parametrize("base, off, verdict", [
+    ({"mqm.recall": 0.8, "mqm.clean_any": 0.1}, {"mqm.recall": 0.7, "mqm.clean_any": 0.1}, "helps"),
+    ({"mqm.recall": 0.8, "mqm.clean_any": 0.1}, {"mqm.recall": 0.8, "mqm.clean_any": 0.05}, "costs"),
+    ({"mqm.recall": 0.8, "mqm.clean_any": 0.1}, {"mqm.recall": 0.7, "mqm.clean_any": 0.05}, "mixed"),
+    # an equivalence: off, more noise on one set, more recall on another
+    ({"pairs.quiet_any": 0.2, "ne_removed.recall": 0.9}, {"pairs.quiet_any": 0.3, "ne_removed.recall": 0.95},
+     "mixed"),
+    ({"seed.precision": 1.0}, {"seed.precision": 1.0}, "idle"),
+])
+def test_a_rules_marginal_effect_is_off_minus_on_judged_by_each_figures_direction(base, off, verdict):
+    delta = rule_eval.marginal(base, off)
+    assert delta == {k: pytest.approx(off[k] - base[k]) for k in base}
+    assert rule_eval.verdict(delta) == verdict
+
+
+def test_eval_names_by_rule_prints_a_row_per_rule(tmp_path):
+    from typer.testing import CliRunner
+
+    from qe.cli import app
+
+    write_tsv(tmp_path, "ne_removed", ROWS)
+    write_tsv(tmp_path, "numbers_replaced", [("0", "It took 3 days.", "It took 3 days.", "It took 4 days.")])
+    write_tsv(tmp_path, "mqm", [["1", "clean", "d", "1", "", "Talks in Doha ended.", "Talks ended."]],
+              ["id", "kind", "doc", "seg_id", "spans", "ref", "mt"])
+    columns = ["id", "lang", "case", "expect", "category", "severity", "form", "original", "translation", "why"]
+    write_tsv(tmp_path, "pairs", [["1", "en", "name-dropped", "flag", "name", "major", "Doha",
+                                   "Talks in Doha ended.", "Talks ended.", "the place left out"]], columns)
+    result = CliRunner().invoke(app, ["eval-names", "--demetr", str(tmp_path), "--mqm", str(tmp_path / "mqm.tsv"),
+                                      "--pairs", str(tmp_path / "pairs.tsv"), "--skip-seed", "--by-rule",
+                                      "--rules", "N101", "--rules", "Q301"])
+    assert result.exit_code == 0, result.output
+    rows = {line.split("\t")[0]: line.split("\t") for line in result.output.splitlines() if "\t" in line}
+    header = rows["rule"]
+    # N101 (a name gone missing) off: the dropped Doha is no longer caught, the clean row no longer flagged
+    n101 = dict(zip(header, rows["N101"]))
+    assert (n101["pairs.recall"], n101["mqm.clean_any"], n101["verdict"]) == ("-1.000", "-1.000", "mixed")
+    q301 = dict(zip(header, rows["Q301"]))
+    assert q301["numbers.recall"] == "-1.000" and q301["mqm.recall"] == "."
+    assert dict(zip(header, rows["all-on"]))["pairs.recall"] == "1.000"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Iterable
 
 from qe.errors import InputError, MissingFileError
 from qe.models import Bead, Document, Flag, Sentence
@@ -33,7 +34,9 @@ def _one_sentence(text: str, language: str) -> Document:
 
 
 def pair_flags(original: str, translation: str, language: str = "en",
-               tgt_language: str | None = None) -> list[Flag]:
-    """The flags `qe check` gives a one-sentence document and its translation."""
+               tgt_language: str | None = None, ignore_rules: Iterable[str] = ()) -> list[Flag]:
+    """The flags `qe check` gives a one-sentence document and its translation
+    (with the rules `ignore_rules` names switched off)."""
+    extra = {"ignore_rules": tuple(ignore_rules)} if ignore_rules else {}
     return check_names(_one_sentence(original, language), _one_sentence(translation, tgt_language or language),
-                       [Bead((0,), (0,))])[0]
+                       [Bead((0,), (0,))], **extra)[0]

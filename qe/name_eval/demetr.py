@@ -82,15 +82,16 @@ def _split_of(row: dict[str, str], n: int) -> str:
 
 
 def demetr_split_scores(directory: Path = DEFAULT_DEMETR, name: str = "ne_removed",
-                        limit: int | None = None, review: Path | None = DEFAULT_REVIEW) -> dict[str, DemetrScore]:
+                        limit: int | None = None, review: Path | None = DEFAULT_REVIEW,
+                        ignore_rules: Iterable[str] = ()) -> dict[str, DemetrScore]:
     """Scores over all rows and over the even-id (tuning) and odd-id (held-out) halves."""
     category, wanted = DEMETR_FILES[name]
     rows = demetr_rows(directory, name, limit)
     real = reviewed_real_flags(review, name)
     tally = {k: [0, 0, 0, 0, 0] for k in ("all", "even", "odd")}  # rows, hits, flagged, major, unconfirmed
     for n, r in enumerate(rows):
-        bad = [f for f in pair_flags(r["ref"], r["mt_bad"]) if f.category == category]
-        good = [f for f in pair_flags(r["ref"], r["mt_good"]) if f.category == category]
+        bad = [f for f in pair_flags(r["ref"], r["mt_bad"], ignore_rules=ignore_rules) if f.category == category]
+        good = [f for f in pair_flags(r["ref"], r["mt_good"], ignore_rules=ignore_rules) if f.category == category]
         outcome = (1, _caught(bad, good, wanted), bool(good), any(f.severity.value == "major" for f in good),
                    any(_flag_key(r.get("id", str(n)), f) not in real for f in good))
         for split in ("all", _split_of(r, n)):

@@ -123,8 +123,8 @@ def mqm_rows(path: Path = DEFAULT_MQM, limit: int | None = None) -> list[dict[st
     return rows[:limit] if limit else rows
 
 
-def mqm_scored(path: Path = DEFAULT_MQM, limit: int | None = None) -> list[MqmRow]:
-    return [score_row(r, pair_flags(r["ref"], r["mt"])) for r in mqm_rows(path, limit)]
+def mqm_scored(path: Path = DEFAULT_MQM, limit: int | None = None, ignore_rules: Iterable[str] = ()) -> list[MqmRow]:
+    return [score_row(r, pair_flags(r["ref"], r["mt"], ignore_rules=ignore_rules)) for r in mqm_rows(path, limit)]
 
 
 def mqm_score(path: Path = DEFAULT_MQM, limit: int | None = None) -> MqmScore:

@@ -103,8 +103,9 @@ def pair_rows(path: Path = DEFAULT_PAIRS) -> list[dict[str, str]]:
     return read_tsv(Path(path), _COLUMNS)
 
 
-def pair_outcomes(path: Path = DEFAULT_PAIRS) -> list[PairOutcome]:
-    return [score_pair(r, pair_flags(r["original"], r["translation"], r["lang"])) for r in pair_rows(path)]
+def pair_outcomes(path: Path = DEFAULT_PAIRS, ignore_rules: Iterable[str] = ()) -> list[PairOutcome]:
+    return [score_pair(r, pair_flags(r["original"], r["translation"], r["lang"], ignore_rules=ignore_rules))
+            for r in pair_rows(path)]
 
 
 def pair_scores(outcomes: Sequence[PairOutcome]) -> list[PairScore]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from qe.errors import MissingFileError
-from qe.models import Flag
+from qe.models import Bead, Document, Flag
 from qe.name_eval.common import PROJECT_ROOT, read_tsv
-from qe.names import legit_equivalent, normalise
+from qe.names import check_names, legit_equivalent, normalise
 
 DEFAULT_SEED = PROJECT_ROOT / "corpora" / "ft-call"
 
@@ -92,9 +92,22 @@ def score_seed(flags: Sequence[Flag], gold_rows: Sequence[dict[str, str]], intac
                      sum(1 for f in flags if f.category == "number"), misses, tuple(false))
 
 
-def seed_scores(seed_dir: Path = DEFAULT_SEED, *, model: str | None = None) -> list[SeedScore]:
-    """Run `qe check` on every translation the seed gold covers and score its name flags."""
-    from qe.pipeline import CheckConfig, check
+@dataclass(frozen=True)
+class SeedCase:
+    """One seed translation, split and aligned with the original as `qe check`
+    does it, with its gold rows: aligned once, checked under any rule setting."""
+
+    translation: str
+    original: Document
+    translated: Document
+    beads: tuple[Bead, ...]
+    gold: tuple[dict[str, str], ...]
+    intact: tuple[str, ...]
+
+
+def seed_cases(seed_dir: Path = DEFAULT_SEED, *, model: str | None = None) -> list[SeedCase]:
+    """Every translation the seed gold covers, aligned with the original."""
+    from qe.pipeline import CheckConfig, aligned_documents
 
     seed_dir = Path(seed_dir)
     gold = read_tsv(seed_dir / "gold" / "names.tsv")
@@ -104,11 +117,21 @@ def seed_scores(seed_dir: Path = DEFAULT_SEED, *, model: str | None = None) -> l
         raise MissingFileError(f"{original}: no such file")
     out = []
     for translation in sorted({r["translation"] for r in gold} | {r["translation"] for r in intact}):
-        path = seed_dir / f"{translation}.en.txt"
-        report = check(original, path, CheckConfig(model=model))
-        out.append(score_seed(report.flags, [r for r in gold if r["translation"] == translation],
-                              [r["original_name"] for r in intact if r["translation"] == translation],
-                              translation))
+        src, tgt, beads = aligned_documents(original, seed_dir / f"{translation}.en.txt", CheckConfig(model=model))
+        out.append(SeedCase(translation, src, tgt, tuple(beads),
+                            tuple(r for r in gold if r["translation"] == translation),
+                            tuple(r["original_name"] for r in intact if r["translation"] == translation)))
+    return out
+
+
+def seed_scores(seed_dir: Path = DEFAULT_SEED, *, model: str | None = None, cases: Sequence[SeedCase] | None = None,
+                ignore_rules: Iterable[str] = ()) -> list[SeedScore]:
+    """The name flags `qe check` gives each seed translation, scored against its gold."""
+    out = []
+    for case in cases if cases is not None else seed_cases(seed_dir, model=model):
+        extra = {"ignore_rules": tuple(ignore_rules)} if ignore_rules else {}
+        flags = [f for fl in check_names(case.original, case.translated, case.beads, **extra) for f in fl]
+        out.append(score_seed(flags, case.gold, case.intact, case.translation))
     return out
 
 
