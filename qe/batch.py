@@ -37,6 +37,7 @@ from qe.feed import Feed, FeedRecord
 from qe.io import write_atomic
 from qe.models import Report, Severity, Verdict
 from qe.pipeline import CheckConfig, check, document_from_text
+from qe.waivers import Decision, waived_keys
 
 JOURNAL_NAME = "journal.jsonl"
 DOCS_DIR = "docs"
@@ -61,6 +62,9 @@ class BatchSettings:
     window_records: int = 32
     window_sentences: int = 1024
     resume: bool = True
+    # an editor's decisions (qe.waivers); each record gets those made for its
+    # translation, in its CheckConfig, so they also enter the record's hash
+    waivers: tuple[Decision, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,10 +134,20 @@ def report_dir_name(record_id: str) -> str:
     return f"{clean or 'record'}-{digest}"
 
 
-def record_config(record: FeedRecord, base: CheckConfig) -> CheckConfig:
+def record_config(record: FeedRecord, base: CheckConfig, decisions: Sequence[Decision] = ()) -> CheckConfig:
+    """The feed's settings with the record's own languages, and the waivers
+    made for the record's translation (its report names it "ID (translation)",
+    so that is the document a waivers file exported from it names)."""
     src = record.src_lang or base.src_lang
     tgt = record.tgt_lang or base.tgt_lang
-    return dataclasses.replace(base, src_lang=src, tgt_lang=tgt)
+    config = dataclasses.replace(base, src_lang=src, tgt_lang=tgt)
+    if decisions:
+        config = dataclasses.replace(config, waivers=base.waivers | waived_keys(decisions, translation_name(record)))
+    return config
+
+
+def translation_name(record: FeedRecord) -> str:
+    return f"{record.id} (translation)"
 
 
 def record_hash(record: FeedRecord, config: CheckConfig, embedder_key: str, formats: Sequence[str]) -> str:
@@ -315,12 +329,12 @@ _FATAL = (ModelError, ReportError, ConfigError)  # these would fail every record
 # and the journal are written in one place, by the process that owns the output.
 
 def plan_record(record: FeedRecord, config: CheckConfig, embedders: _Embedders, journal: Journal, out: Path,
-                formats: Sequence[str]) -> _Pending | DocumentRow:
+                formats: Sequence[str], decisions: Sequence[Decision] = ()) -> _Pending | DocumentRow:
     """An error row for a record the feed could not give, the journal's row for
     one an earlier run finished (its reports still on disk), else one to check."""
     if record.error is not None:
         return _error_row(record, record.error)
-    cfg = record_config(record, config)
+    cfg = record_config(record, config, decisions)
     digest = record_hash(record, cfg, embedders.key(cfg), formats)
     doc_dir = f"{DOCS_DIR}/{report_dir_name(record.id)}"
     done = journal.finished(record.id, digest)
@@ -336,7 +350,7 @@ def split_record(p: _Pending) -> DocumentRow | None:
         p.original = document_from_text(record.original, cfg.src_lang, presplit=cfg.presplit,
                                         name=f"{record.id} (original)")
         p.translation = document_from_text(record.translation, cfg.target_language,
-                                           presplit=cfg.presplit, name=f"{record.id} (translation)")
+                                           presplit=cfg.presplit, name=translation_name(record))
     except QEError as exc:
         return _error_row(record, str(exc))
     return None
@@ -417,7 +431,7 @@ def run_batch(
         for window in _windows(feed, settings):
             pending: list[_Pending | DocumentRow] = []
             for record in window:
-                p = plan_record(record, config, embedders, journal, out, settings.formats)
+                p = plan_record(record, config, embedders, journal, out, settings.formats, settings.waivers)
                 if isinstance(p, _Pending):
                     p = split_record(p) or p
                 pending.append(p)

@@ -18,7 +18,7 @@ import typer
 
 from qe.align import AlignSettings
 from qe.errors import ConfigError, ExitCode, QEError
-from qe.models import Thresholds
+from qe.options import GateChoices, Inputs, Output, gate, ignore_rule_option, inputs, output, uses
 
 app = typer.Typer(
     add_completion=False,
@@ -28,8 +28,8 @@ app = typer.Typer(
     help="Sentence-by-sentence quality check of a translation against its original.",
 )
 
-_T = Thresholds()
-_A = AlignSettings()
+# align and names gate nothing: the config file still applies, no option overrides it
+_NO_GATE = GateChoices(config_file=None, thresholds={}, waivers=None, check_names=True, ignore_rules=())
 
 
 def _fail(message: str, code: ExitCode) -> typer.Exit:
@@ -66,22 +66,20 @@ def _default_out_dir(translation: Path) -> Path:
     return Path("reports") / (f"{parent}-{stem}" if parent else stem)
 
 
-def _config(src_lang: str, tgt_lang: Optional[str], model: Optional[str], presplit: bool,
-            thresholds: Thresholds, max_bytes: int, max_bead: int = _A.max_bead):
+def _check_config(inputs: Inputs, gate: GateChoices):
+    """The pipeline's settings from defaults < config file < options (one path
+    for every command), and the waivers file that applies (option, else file)."""
+    from qe.config import build_thresholds, load_config
+    from qe.names.rules import rule_codes
     from qe.pipeline import CheckConfig
 
-    return CheckConfig(src_lang=src_lang, tgt_lang=tgt_lang, model=model, presplit=presplit,
-                       thresholds=thresholds, max_bytes=max_bytes,
-                       align=AlignSettings(max_bead=max_bead))
-
-
-def _thresholds(config_file: Optional[Path], options: dict):
-    """Thresholds from defaults < config file < options (None = not given),
-    and the file's other settings: one path for every gating command."""
-    from qe.config import build_thresholds, load_config
-
-    settings = load_config(config_file)
-    return build_thresholds(settings.thresholds, options), settings
+    settings = load_config(gate.config_file)
+    config = CheckConfig(src_lang=inputs.src_lang, tgt_lang=inputs.tgt_lang, model=inputs.model,
+                         presplit=inputs.presplit, max_bytes=inputs.max_bytes,
+                         thresholds=build_thresholds(settings.thresholds, gate.thresholds),
+                         align=AlignSettings(max_bead=inputs.max_bead), check_names=gate.check_names,
+                         ignore_rules=tuple(sorted(rule_codes([*settings.ignore_rules, *gate.ignore_rules]))))
+    return config, gate.waivers or settings.waivers
 
 
 @contextlib.contextmanager
@@ -107,106 +105,52 @@ def append_text(path: str, text: str) -> None:
         raise ReportError(f"{path}: cannot append the summary ({exc.strerror})") from exc
 
 
-SRC_LANG = typer.Option("en", "--src-lang", help="Language of the original (ISO 639-1).")
-TGT_LANG = typer.Option(None, "--tgt-lang", help="Language of the translation; default: same as --src-lang.")
 MODEL = typer.Option(None, "--model", help="sentence-transformers model directory or cached name "
                      "(default: the bundled all-MiniLM-L6-v2); 'hashing' for a model-free dry run.")
-PRESPLIT = typer.Option(False, "--presplit", help="One sentence per line: do not re-split.")
-MAX_BYTES = typer.Option(50 * 1024 * 1024, "--max-bytes", help="Refuse input files larger than this.")
-IGNORE_RULE = typer.Option(None, "--ignore-rule", help="Switch off a name/number rule by code or pattern "
-                           "(repeatable): N206, N2xx, Q4. `qe rules` lists them.")
-
-
-def _ignored_rules(settings, options: Optional[List[str]]) -> tuple[str, ...]:
-    """The rule codes the config file and the options switch off, sorted."""
-    from qe.names.rules import rule_codes
-
-    return tuple(sorted(rule_codes([*settings.ignore_rules, *(options or [])])))
 
 
 @app.command()
 @guarded
+@uses(inputs, gate, output)
 def check(
     original: Path = typer.Argument(..., help="The original document (UTF-8 text)."),
     translation: Path = typer.Argument(..., help="The translation, back in the original's language."),
-    src_lang: str = SRC_LANG,
-    tgt_lang: Optional[str] = TGT_LANG,
-    model: Optional[str] = MODEL,
-    presplit: bool = PRESPLIT,
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report directory (default: reports/<name>)."),
-    formats: str = typer.Option("json,csv,html", "--formats", help="Comma-separated report formats."),
     output_format: str = typer.Option("text", "--format", help="What to print: text (summary) or json."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing; the exit code tells."),
-    check_similarity: Optional[float] = typer.Option(None, help="Sentence verdict 'check' below this similarity (default: the model's calibration)."),
-    wrong_similarity: Optional[float] = typer.Option(None, help="Sentence verdict 'wrong' below this similarity (default: the model's calibration)."),
-    check_chrf: Optional[float] = typer.Option(None, help=f"Sentence verdict 'check' below this chrF (default {_T.check_chrf})."),
-    max_omitted: Optional[float] = typer.Option(None, help=f"Gate: largest share of original sentences omitted (default {_T.max_omitted_fraction})."),
-    max_added: Optional[float] = typer.Option(None, help=f"Gate: largest share of translation sentences added (default {_T.max_added_fraction})."),
-    max_wrong: Optional[float] = typer.Option(None, help=f"Gate: largest share of sentences judged wrong (default {_T.max_wrong_fraction}: off)."),
-    min_bleu: Optional[float] = typer.Option(None, help="Gate: lowest document BLEU (default: off)."),
-    min_chrf: Optional[float] = typer.Option(None, help="Gate: lowest document chrF (default: off)."),
-    min_similarity: Optional[float] = typer.Option(None, help="Gate: lowest document similarity (default: off)."),
-    fail_on_major: Optional[bool] = typer.Option(None, "--fail-on-major/--no-fail-on-major",
-                                                 help=f"Gate: major name/number flags fail (default {_T.fail_on_major_flags})."),
-    fail_on_minor: Optional[bool] = typer.Option(None, "--fail-on-minor/--no-fail-on-minor",
-                                                 help=f"Gate: minor flags (spelling variants) fail too (default {_T.fail_on_minor_flags})."),
-    ignore_flag_kind: Optional[List[str]] = typer.Option(None, "--ignore-flag-kind",
-                                                         help="Gate: a flag kind that never fails (repeatable), e.g. spelling-variant."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help="Settings file (default: ./qe.toml, else the tool.qe "
-                                               "table of ./pyproject.toml); options override it."),
-    waivers: Optional[Path] = typer.Option(None, "--waivers", help="Decisions exported from the HTML review page: "
-                                           "waived flags no longer fail the gate."),
     junit: Optional[Path] = typer.Option(None, "--junit", help="Also write JUnit XML to this file."),
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write a Markdown summary to this file "
                                             "(appended to $GITHUB_STEP_SUMMARY when that is set)."),
-    xlsx: bool = typer.Option(False, "--xlsx", help="Also write report.xlsx, the CSV table as an Excel sheet."),
-    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
-                                            help="Show progress (default: on when stderr is a terminal)."),
-    max_bead: int = typer.Option(_A.max_bead, help="Largest bead (original + translation sentences)."),
-    max_bytes: int = MAX_BYTES,
     back_translation: Optional[Path] = typer.Option(
         None, "--back-translation", "--reference",
         help="When the translation is in another language: a back-translation or reference in the "
              "original's language, for BLEU/chrF bead by bead."),
     cache: Optional[Path] = typer.Option(None, "--cache", help="Embedding cache file (SQLite), shared with "
                                          "`qe batch`; default: no cache."),
-    names: bool = typer.Option(True, "--names/--no-names", help="Check names and numbers (--no-names: scores "
-                               "only, and the report says so)."),
-    ignore_rule: Optional[List[str]] = IGNORE_RULE,
+    *,
+    inputs: Inputs,
+    gate: GateChoices,
+    output: Output,
 ) -> None:
     """Check a translation against its original; exit 0 passed, 1 gate failed, 2 usage, 3 could not run."""
     from qe.pipeline import check as run_check
-    from qe.reporting import check_formats, render_json, render_markdown, render_summary, write_report, write_reports
+    from qe.reporting import render_json, render_markdown, render_summary, write_report, write_reports
     from qe.waivers import load_waivers, waived_keys
 
     if output_format not in ("text", "json"):
         raise ConfigError(f"--format must be text or json, not {output_format!r}")
-    fmts = [f.strip() for f in formats.split(",") if f.strip()]
-    if xlsx and "xlsx" not in fmts:
-        fmts.append("xlsx")
-    check_formats(fmts)
-    thresholds, settings = _thresholds(config_file, {
-        "check_similarity": check_similarity, "wrong_similarity": wrong_similarity, "check_chrf": check_chrf,
-        "max_omitted_fraction": max_omitted, "max_added_fraction": max_added, "max_wrong_fraction": max_wrong,
-        "min_bleu": min_bleu, "min_chrf": min_chrf, "min_similarity": min_similarity,
-        "fail_on_major_flags": fail_on_major, "fail_on_minor_flags": fail_on_minor,
-        "ignored_flag_kinds": ignore_flag_kind or None,
-    })
-    waiver_file = waivers or settings.waivers
-    waived = waived_keys(load_waivers(waiver_file), str(translation)) if waiver_file else frozenset()
-    config = dataclasses.replace(_config(src_lang, tgt_lang, model, presplit, thresholds, max_bytes, max_bead),
-                                 waivers=waived, check_names=names,
-                                 ignore_rules=_ignored_rules(settings, ignore_rule))
+    config, waiver_file = _check_config(inputs, gate)
+    if waiver_file:
+        config = dataclasses.replace(config, waivers=waived_keys(load_waivers(waiver_file), str(translation)))
     embedder = None
     if cache is not None:
         from qe.cache import CachedEmbedder
         from qe.embed import make_embedder
 
-        embedder = CachedEmbedder(make_embedder(model, multilingual=not config.same_language), cache)
-    show_progress = (sys.stderr.isatty() if progress is None else progress) and not quiet
+        embedder = CachedEmbedder(make_embedder(config.model, multilingual=not config.same_language), cache)
+    show_progress = (sys.stderr.isatty() if output.progress is None else output.progress) and not output.quiet
     with _progress(show_progress, f"checking {translation.name}"):
         report = run_check(original, translation, config, back_translation=back_translation, embedder=embedder)
-    written = write_reports(report, out or _default_out_dir(translation), fmts)
+    written = write_reports(report, out or _default_out_dir(translation), output.formats)
     if junit is not None:
         written.append(write_report(report, junit, "junit"))
     if markdown is not None:
@@ -214,7 +158,7 @@ def check(
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         append_text(step_summary, render_markdown(report))
-    if not quiet:
+    if not output.quiet:
         if output_format == "json":
             typer.echo(render_json(report), nl=False)
         else:
@@ -225,23 +169,20 @@ def check(
 
 @app.command()
 @guarded
+@uses(inputs)
 def align(
     original: Path = typer.Argument(..., help="The original document."),
     translation: Path = typer.Argument(..., help="The translation."),
-    src_lang: str = SRC_LANG,
-    tgt_lang: Optional[str] = TGT_LANG,
-    model: Optional[str] = MODEL,
-    presplit: bool = PRESPLIT,
     gold: Optional[Path] = typer.Option(None, "--gold", help="Score against a gold file in the [0]:[0, 1] format."),
-    max_bead: int = typer.Option(_A.max_bead, help="Largest bead (original + translation sentences)."),
-    max_bytes: int = MAX_BYTES,
+    *,
+    inputs: Inputs,
 ) -> None:
     """Print the alignment, one bead a line, as `[0]:[0, 1]` (`[]:[5]` for an added sentence)."""
     from qe.align import parse_beads, score_alignment
     from qe.io import read_text
     from qe.pipeline import aligned_documents
 
-    config = _config(src_lang, tgt_lang, model, presplit, _T, max_bytes, max_bead)
+    config, _ = _check_config(inputs, _NO_GATE)
     _, _, beads = aligned_documents(original, translation, config)
     for b in beads:
         extra = f"\t{b.confidence:.3f}" if b.confidence is not None else "\t"
@@ -276,19 +217,18 @@ def eval_align(
 
 @app.command()
 @guarded
+@uses(inputs)
 def names(
     original: Path = typer.Argument(..., help="The original document."),
     translation: Path = typer.Argument(..., help="The translation."),
-    src_lang: str = SRC_LANG,
-    tgt_lang: Optional[str] = TGT_LANG,
-    model: Optional[str] = MODEL,
-    presplit: bool = PRESPLIT,
-    max_bytes: int = MAX_BYTES,
+    *,
+    inputs: Inputs,
 ) -> None:
     """Print the name and number table: original form, translation form, kind, severity, sentence."""
     from qe.pipeline import check as run_check
 
-    report = run_check(original, translation, _config(src_lang, tgt_lang, model, presplit, _T, max_bytes))
+    config, _ = _check_config(inputs, _NO_GATE)
+    report = run_check(original, translation, config)
     typer.echo("sentence\toriginal\ttranslation\tkind\tseverity\trule\texplanation")
     for f in report.flags:
         where = "" if f.src_sentence is None else str(f.src_sentence + 1)
@@ -323,7 +263,7 @@ def eval_names(
     skip_seed: bool = typer.Option(False, "--skip-seed", help="No seed gold (the seed runs the full pipeline)."),
     show: bool = typer.Option(False, "--show", help="Also list the MQM20 and minimal-pair rows missed or flagged "
                               "in error."),
-    ignore_rule: Optional[List[str]] = IGNORE_RULE,
+    ignore_rule: Optional[List[str]] = ignore_rule_option(),
     by_rule: bool = typer.Option(False, "--by-rule", help="Also switch each rule off in turn and print what that "
                                  "changes in every set's figures (slow: one pass over every set per rule)."),
     rules: Optional[List[str]] = typer.Option(None, "--rules", help="With --by-rule: only these codes or patterns "
@@ -352,37 +292,24 @@ def eval_names(
 
 @app.command()
 @guarded
+@uses(inputs, gate, output)
 def batch(
     feed: Path = typer.Argument(..., help="A .jsonl or .csv file of records (id, original, translation[, src_lang, "
                                 "tgt_lang]), a directory of NAME.original[.LANG].txt / NAME.translation[.LANG].txt "
                                 "pairs, or a .tsv/.txt manifest: id<TAB>original_path<TAB>translation_path."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output directory (default: reports/batch-<feed>)."),
-    src_lang: str = typer.Option("en", "--src-lang", help="Language of originals without a src_lang of their own."),
-    tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Language of translations without a tgt_lang."),
-    model: Optional[str] = MODEL,
-    presplit: bool = PRESPLIT,
-    formats: str = typer.Option("json,csv,html", "--formats", help="Comma-separated per-document report formats."),
     cache: Path = typer.Option(Path(".qe-cache/embeddings.sqlite"), "--cache", help="Embedding cache file (SQLite)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Keep no embedding cache on disk."),
     fresh: bool = typer.Option(False, "--fresh", help="Re-check every record, even those a previous run finished."),
     window: int = typer.Option(32, "--window", help="Records whose new sentences go to the model in one call."),
-    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
-                                            help="Progress bar (default: on when stderr is a terminal)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing; the exit code tells."),
-    check_similarity: Optional[float] = typer.Option(None, help="Sentence verdict 'check' below this similarity (default: the model's calibration)."),
-    wrong_similarity: Optional[float] = typer.Option(None, help="Sentence verdict 'wrong' below this similarity (default: the model's calibration)."),
-    max_omitted: Optional[float] = typer.Option(None, help=f"Gate: largest share of original sentences omitted (default {_T.max_omitted_fraction})."),
-    max_added: Optional[float] = typer.Option(None, help=f"Gate: largest share of translation sentences added (default {_T.max_added_fraction})."),
-    fail_on_minor: Optional[bool] = typer.Option(None, "--fail-on-minor/--no-fail-on-minor",
-                                                 help=f"Gate: minor flags (spelling variants) fail too (default {_T.fail_on_minor_flags})."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help="Settings file (default: ./qe.toml, else the tool.qe "
-                                               "table of ./pyproject.toml); options override it."),
-    max_bytes: int = MAX_BYTES,
     engine: str = typer.Option("local", "--engine", help="local: this process; dask: a Dask cluster (a local one, "
                                "or the one at --scheduler), --window records a task. Same reports either way."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address "
                                             "(tcp://HOST:PORT) or scheduler file; default: a cluster on this machine."),
-    ignore_rule: Optional[List[str]] = IGNORE_RULE,
+    *,
+    inputs: Inputs,
+    gate: GateChoices,
+    output: Output,
 ) -> None:
     """Check every pair of a feed: a report directory each, a summary (worst first); exit 0 all passed,
     1 any failed the gate, 3 any record could not be checked. Re-running resumes."""
@@ -395,18 +322,16 @@ def batch(
         raise ConfigError(f"--engine must be local or dask, not {engine!r}")
     if scheduler and engine != "dask":
         raise ConfigError("--scheduler needs --engine dask")
-    thresholds, file_settings = _thresholds(config_file, {
-        "check_similarity": check_similarity, "wrong_similarity": wrong_similarity,
-        "max_omitted_fraction": max_omitted, "max_added_fraction": max_added, "fail_on_minor_flags": fail_on_minor,
-    })
-    config = dataclasses.replace(_config(src_lang, tgt_lang, model, presplit, thresholds, max_bytes),
-                                 ignore_rules=_ignored_rules(file_settings, ignore_rule))
-    settings = BatchSettings(formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
-                             window_records=window, resume=not fresh)
-    source = Feed(feed, max_bytes=max_bytes)
+    config, waiver_file = _check_config(inputs, gate)
+    from qe.waivers import load_waivers
+
+    settings = BatchSettings(formats=output.formats, window_records=window, resume=not fresh,
+                             waivers=load_waivers(waiver_file) if waiver_file else ())
+    source = Feed(feed, max_bytes=config.max_bytes)
     out_dir = out or Path("reports") / f"batch-{feed.resolve().name.split('.')[0] or 'feed'}"
-    show_bar = sys.stderr.isatty() if progress is None else progress
+    show_bar = sys.stderr.isatty() if output.progress is None else output.progress
     bar = None
+    quiet = output.quiet
     if show_bar and not quiet:
         from tqdm import tqdm
 

@@ -293,7 +293,8 @@ class _Run:
         for window in _windows(feed, self.settings):
             part: list[_Pending] = []
             for record in window:
-                p = plan_record(record, self.config, keys, self.journal, self.out, self.settings.formats)
+                p = plan_record(record, self.config, keys, self.journal, self.out, self.settings.formats,
+                                self.settings.waivers)
                 if isinstance(p, DocumentRow):
                     self.reused += p.reused
                     self.emit(p)
