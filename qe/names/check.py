@@ -16,7 +16,7 @@ from qe.names.lexicon import LEXICON
 from qe.names.text import MEMOISED as TEXT_MEMOISED, tokenize
 from qe.names.gazetteer import GAZETTEER
 from qe.names.equivalence import MEMOISED as EQUIVALENCE_MEMOISED
-from qe.names.evidence import capitalised_elsewhere, lower_case_words
+from qe.names.evidence import MEMOISED as EVIDENCE_MEMOISED, capitalised_elsewhere, lower_case_words
 from qe.names.tagger import _OTHER_SIDE, _TAG_CACHE, prepare_tags
 from qe.names.counterpart import _word_renders
 from qe.names.bead import check_bead_names
@@ -108,7 +108,9 @@ def clear_caches() -> None:
     _TAG_CACHE.clear()  # the tagger itself, like the embedder, is a model loaded once
     LEXICON.clear()
     GAZETTEER.clear()
-    for fn in (*TEXT_MEMOISED, *EQUIVALENCE_MEMOISED, _word_renders):
+    from qe.names.quantities import MEMOISED as QUANTITY_MEMOISED
+
+    for fn in (*TEXT_MEMOISED, *EQUIVALENCE_MEMOISED, *EVIDENCE_MEMOISED, *QUANTITY_MEMOISED, _word_renders):
         fn.cache_clear()
 
 

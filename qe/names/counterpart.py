@@ -13,7 +13,7 @@ import difflib
 import functools
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from qe.names.lexicon import _word_set, _words
 from qe.names.text import (
@@ -25,6 +25,7 @@ from qe.names.equivalence import (
     _derived_common, _entity_matcher, _inflected, distinct_words, ordinary_word_alternate,
 )
 from qe.names.extraction import Name, find_names
+from qe.names.phrases import _SpanIndex
 from qe.names.settings import SETTINGS
 
 
@@ -40,6 +41,41 @@ class _Side:
     @classmethod
     def of(cls, text: str, language: str, known: frozenset[str], lower: frozenset[str] = frozenset()) -> "_Side":
         return cls(text, language, tuple(tokenize(text, language)), tuple(find_names(text, language, known, lower)))
+
+    @functools.cached_property
+    def _hits(self) -> dict[tuple[str, bool], list[int]]:
+        return {}
+
+    def hits(self, word: str, cross: bool) -> list[int]:
+        """The token indexes (in `forms` order) whose words render `word`,
+        worked out once per word: a name is looked for several times. Every
+        test of `_word_renders` but the gazetteers' needs the same first
+        letter in some spelling key, so other words are not asked."""
+        key = (word, cross)
+        found = self._hits.get(key)
+        if found is None:
+            language, tokens = self.language, self.tokens
+            if _entity_ids(word):
+                found = [k for k, f in self.forms if _word_renders(word, tokens[k].text, f, language, cross)]
+            else:
+                initials = _initials(word)
+                found = [k for (k, f), their in zip(self.forms, self._form_initials)
+                         if not initials.isdisjoint(their) and _word_renders(word, tokens[k].text, f, language, cross)]
+            self._hits[key] = found
+        return found
+
+    @functools.cached_property
+    def _form_initials(self) -> list[frozenset[str]]:
+        return [_initials(f) for _, f in self.forms]
+
+    @functools.cached_property
+    def initials_tokens(self) -> frozenset[int]:
+        """Indexes of one-letter initials ("H." in "George H. W. Bush")."""
+        return frozenset(k for k, t in enumerate(self.tokens) if len(t.text) == 1 and _is_initials(t.text))
+
+    @functools.cached_property
+    def spans(self) -> _SpanIndex:
+        return _SpanIndex(self.text, self.tokens)
 
     @functools.cached_property
     def forms(self) -> list[tuple[int, str]]:
@@ -96,6 +132,14 @@ class Pair:
         return self.src_lower if side is self.src else self.tgt_lower
 
 
+def _initials(word: str) -> frozenset[str]:
+    """The first letters of a word's spelling keys: the word itself, its
+    spelling key and its skeleton. Two words `_word_renders` matches without
+    the gazetteers share one of them (equal keys, an inflection or a derived
+    word share a prefix)."""
+    return frozenset((word[:1], spelling_key(word)[:1], skeleton(word)[:1]))
+
+
 def _word_matches(src_word: str, tgt: Token, tgt_norm: str, language: str, cross: bool) -> bool:
     """Whether a translation word renders one word of a name."""
     return _word_renders(src_word, tgt.text, tgt_norm, language, cross)
@@ -118,13 +162,6 @@ def _word_renders(src_word: str, tgt_text: str, tgt_norm: str, language: str, cr
     return bool(_entity_ids(src_word) & _entity_ids(tgt_norm))
 
 
-def _phrase_spans(side: _Side, longest: int = 5) -> Iterable[tuple[int, int, str]]:
-    toks = side.tokens
-    for k in range(1, longest + 1):
-        for i in range(len(toks) - k + 1):
-            yield i, i + k, side.text[toks[i].start:toks[i + k - 1].end]
-
-
 def _locate(name: Name, tgt: _Side, cross: bool, *, taken: frozenset[int] = frozenset(),
             src_text: str = "") -> tuple[set[int], list[str]]:
     """Translation token indexes that render the name, and the core words not
@@ -135,7 +172,7 @@ def _locate(name: Name, tgt: _Side, cross: bool, *, taken: frozenset[int] = froz
     missing: list[str] = []
 
     def hits(word: str) -> list[int]:
-        return [k for k, f in tgt.forms if k not in taken and _word_matches(word, tgt.tokens[k], f, tgt.language, cross)]
+        return [k for k in tgt.hits(word, cross) if k not in taken]
 
     def first(found: list[int], word: str) -> int:
         """One occurrence per word, the same spelling first: a repeated name renders one each."""
@@ -162,7 +199,7 @@ def _locate(name: Name, tgt: _Side, cross: bool, *, taken: frozenset[int] = froz
         core_text = name.text if name.modifier is None else name.text.split(None, 1)[-1]
         own = _key(src_text)
         matches = _entity_matcher(core_text, tgt.language)
-        for i, j, phrase in _phrase_spans(tgt):
+        for i, j, phrase in tgt.spans.candidates(core_text):
             if any(k in taken for k in range(i, j)):
                 continue
             if matches(phrase) and (_is_namey(phrase) or cross or len(phrase) > 3) \
@@ -174,7 +211,7 @@ def _locate(name: Name, tgt: _Side, cross: bool, *, taken: frozenset[int] = froz
 def _spaced_initials(word: str, side: _Side, taken: frozenset[int] = frozenset()) -> set[int]:
     """The tokens of initials written apart ("H. W.") that a name's core runs
     together ("hw", see _join_initials), or nothing."""
-    if not 2 <= len(word) <= 4 or not word.isalpha():
+    if not 2 <= len(word) <= 4 or not word.isalpha() or len(side.initials_tokens) < len(word):
         return set()
     toks = side.tokens
     for i in range(len(toks) - len(word) + 1):

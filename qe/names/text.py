@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from qe.names.lexicon import _word_set, _words
@@ -37,10 +37,10 @@ class Token:
     start: int
     end: int
     sentence_start: bool
+    norm: str = field(init=False, repr=False, compare=False)  # normalise(text), read on every comparison
 
-    @property
-    def norm(self) -> str:
-        return normalise(self.text)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "norm", normalise(self.text))
 
 
 # The string functions below are pure and called on the same few thousand
