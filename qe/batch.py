@@ -35,7 +35,7 @@ from qe.embed import Embedder, make_embedder
 from qe.errors import ConfigError, ExitCode, FeedError, ModelError, QEError, ReportError
 from qe.feed import Feed, FeedRecord
 from qe.io import write_atomic
-from qe.models import Report, Severity, Verdict
+from qe.models import BeadKind, Report, Severity, Verdict
 from qe.pipeline import CheckConfig, check, document_from_text
 from qe.waivers import Decision, waived_keys
 
@@ -171,8 +171,8 @@ def row_from_report(record: FeedRecord, report: Report, report_dir: str) -> Docu
         minor_flags=sum(1 for f in flags if f.severity is Severity.MINOR),
         wrong=sum(1 for b in report.beads if b.verdict is Verdict.WRONG),
         check=sum(1 for b in report.beads if b.verdict is Verdict.CHECK),
-        omitted=sum(len(b.bead.src) for b in report.beads if b.bead.kind.value == "omitted"),
-        added=sum(len(b.bead.tgt) for b in report.beads if b.bead.kind.value == "added"),
+        omitted=sum(len(b.bead.src) for b in report.beads if b.bead.kind is BeadKind.OMITTED),
+        added=sum(len(b.bead.tgt) for b in report.beads if b.bead.kind is BeadKind.ADDED),
         reasons="; ".join(report.gate.reasons), where=record.where,
     )
 

@@ -225,6 +225,7 @@ def names(
     inputs: Inputs,
 ) -> None:
     """Print the name and number table: original form, translation form, kind, severity, sentence."""
+    from qe.models import Severity
     from qe.pipeline import check as run_check
 
     config, _ = _check_config(inputs, _NO_GATE)
@@ -234,7 +235,7 @@ def names(
         where = "" if f.src_sentence is None else str(f.src_sentence + 1)
         typer.echo(f"{where}\t{f.original or '—'}\t{f.found or '—'}\t{f.kind.value}\t{f.severity.value}\t{f.rule}"
                    f"\t{f.message}")
-    major = sum(1 for f in report.flags if f.severity.value == "major")
+    major = sum(1 for f in report.flags if f.severity is Severity.MAJOR)
     typer.echo(f"{len(report.flags)} flag(s), {major} major", err=True)
     raise typer.Exit(int(ExitCode.PASSED if not major else ExitCode.GATE_FAILED))
 

@@ -13,6 +13,7 @@ from qe import __version__
 from qe.align import AlignSettings, align, build_runs
 from qe.embed import Embedder, calibration_for, make_embedder
 from qe.errors import ConfigError
+from qe.gate import decide
 from qe.io import DEFAULT_MAX_BYTES, read_text
 from qe.metrics import PairText, Scorer
 from qe.models import (
@@ -22,7 +23,6 @@ from qe.models import (
     CorpusScores,
     Document,
     Flag,
-    Gate,
     Report,
     ScoredBead,
     Severity,
@@ -124,35 +124,6 @@ def _verdict(bead: Bead, scores, flags: list[Flag], t: Thresholds) -> Verdict:
     if scores.chrf is not None and scores.chrf < t.check_chrf:
         return Verdict.CHECK
     return Verdict.OK
-
-
-def _gate(beads: list[ScoredBead], n_src: int, n_tgt: int, t: Thresholds, notes: list[str],
-          corpus: CorpusScores | None = None) -> Gate:
-    reasons: list[str] = []
-    flags = [f for b in beads for f in b.flags if not f.waived and f.kind.value not in t.ignored_flag_kinds]
-    major = [f for f in flags if f.severity is Severity.MAJOR]
-    minor = [f for f in flags if f.severity is Severity.MINOR]
-    if t.fail_on_major_flags and major:
-        reasons.append(f"{len(major)} major name/number flag(s)")
-    if t.fail_on_minor_flags and minor:
-        reasons.append(f"{len(minor)} minor name/number flag(s)")
-    omitted = sum(len(b.bead.src) for b in beads if b.bead.kind is BeadKind.OMITTED)
-    if n_src and omitted / n_src > t.max_omitted_fraction:
-        reasons.append(f"{omitted} of {n_src} original sentences omitted (limit {t.max_omitted_fraction:.0%})")
-    added = sum(len(b.bead.tgt) for b in beads if b.bead.kind is BeadKind.ADDED)
-    if n_tgt and added / n_tgt > t.max_added_fraction:
-        reasons.append(f"{added} of {n_tgt} translation sentences added (limit {t.max_added_fraction:.0%})")
-    wrong = sum(1 for b in beads if b.verdict is Verdict.WRONG)
-    if beads and t.max_wrong_fraction < 1.0 and wrong / len(beads) > t.max_wrong_fraction:
-        reasons.append(f"{wrong} of {len(beads)} sentences judged wrong (limit {t.max_wrong_fraction:.0%})")
-    measures = (("BLEU", t.min_bleu, corpus.bleu if corpus else None),
-                ("chrF", t.min_chrf, corpus.chrf if corpus else None),
-                ("similarity", t.min_similarity, corpus.similarity if corpus else None))
-    for label, limit, value in measures:
-        if limit is not None and value is not None and value < limit:
-            reasons.append(f"document {label} {value:.3g} is below {limit:g}")
-    reasons.extend(n for n in notes if n.startswith("unrelated"))
-    return Gate(passed=not reasons, reasons=tuple(reasons))
 
 
 def _relatedness_note(beads: list[Bead], sims: list[float | None], n_src: int, t: Thresholds) -> list[str]:
@@ -272,7 +243,7 @@ def check(
     return Report(
         original=src, translation=tgt, beads=tuple(scored),
         corpus=corpus, thresholds=t,
-        gate=_gate(scored, len(src), len(tgt), t, notes, corpus),
+        gate=decide(scored, len(src), len(tgt), t, corpus=corpus, blocking=unrelated),
         signature=signature, notes=tuple(notes),
     )
 

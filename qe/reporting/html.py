@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import PurePath
 
-from qe.models import BeadKind, Flag, Report, ScoredBead, Thresholds, Verdict
+from qe.models import BeadKind, Flag, Report, ScoredBead, Severity, Thresholds, Verdict
 from qe.reporting.summary import setting_text
 
 _VERDICT_RANK = {Verdict.OK: 0, Verdict.CHECK: 1, Verdict.WRONG: 2}
@@ -402,7 +402,7 @@ def render_html(report: Report) -> str:
         by_kind.setdefault(f.kind.value, []).append(f)
     flag_rows = "".join(
         f"<tr><td>{escape(k)}</td><td><b>{len(fs)}</b></td>"
-        f"<td>({sum(f.severity.value == 'major' for f in fs)} major, {sum(f.waived for f in fs)} waived)</td></tr>"
+        f"<td>({sum(f.severity is Severity.MAJOR for f in fs)} major, {sum(f.waived for f in fs)} waived)</td></tr>"
         for k, fs in sorted(by_kind.items())
     ) or "<tr><td>none</td></tr>"
     thresholds = "".join(

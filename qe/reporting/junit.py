@@ -14,7 +14,8 @@ import xml.etree.ElementTree as ET
 from pathlib import PurePath
 from typing import Sequence
 
-from qe.models import Flag, Report, ScoredBead, Severity, Thresholds, Verdict
+from qe.gate import failing_beads
+from qe.models import Report, Verdict
 
 # XML 1.0 cannot hold most control characters, even escaped; a document may.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -22,21 +23,6 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 def _x(text: object) -> str:
     return _NOT_XML.sub("\ufffd", str(text))
-
-
-def counts_against_gate(f: Flag, t: Thresholds) -> bool:
-    if f.waived or f.kind.value in t.ignored_flag_kinds:
-        return False
-    return t.fail_on_major_flags if f.severity is Severity.MAJOR else t.fail_on_minor_flags
-
-
-def failing_beads(report: Report) -> list[tuple[int, ScoredBead, list[Flag]]]:
-    out = []
-    for k, sb in enumerate(report.beads):
-        flags = [f for f in sb.flags if counts_against_gate(f, report.thresholds)]
-        if flags or sb.verdict is Verdict.WRONG:
-            out.append((k, sb, flags))
-    return out
 
 
 def _suite(report: Report) -> ET.Element:
