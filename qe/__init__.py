@@ -1,9 +1,8 @@
 """qe — sentence-by-sentence quality check of a translation against its original."""
 
-__version__ = "0.1.0"
-
-from qe.errors import ExitCode, QEError  # noqa: E402
-from qe.models import (  # noqa: E402
+from qe.version import __version__
+from qe.errors import ExitCode, QEError
+from qe.models import (
     Bead,
     BeadScores,
     Document,
@@ -16,7 +15,7 @@ from qe.models import (  # noqa: E402
     Thresholds,
     Verdict,
 )
-from qe.pipeline import CheckConfig, check  # noqa: E402
+from qe.pipeline import CheckConfig, check
 
 __all__ = [
     "__version__",

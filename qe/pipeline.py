@@ -9,7 +9,6 @@ from typing import Union
 
 import numpy as np
 
-from qe import __version__
 from qe.align import AlignSettings, align, build_runs
 from qe.embed import Embedder, calibration_for, make_embedder
 from qe.errors import ConfigError
@@ -31,6 +30,7 @@ from qe.models import (
 )
 from qe.names import check_names
 from qe.segment import SEGMENTER_NAME, split_sentences
+from qe.version import __version__
 
 DocumentSource = Union[str, os.PathLike, Document]
 
