@@ -227,8 +227,65 @@ class Report:
     def passed(self) -> bool:
         return self.gate.passed
 
+    def rows(self) -> list[dict]:
+        """One row per bead, the columns of COLUMNS: the table behind the CSV
+        and Excel reports (documented in qe.reporting.table)."""
+        doc = self.original.name or "document"
+        signature = signature_text(self)
+        rows = []
+        for k, sb in enumerate(self.beads):
+            b = sb.bead
+            rows.append({
+                "document": doc,
+                "bead": k,
+                "type": b.kind.value,
+                "shape": b.shape,
+                "moved": b.moved,
+                "src_indexes": _indexes(b.src),
+                "tgt_indexes": _indexes(b.tgt),
+                "original": self.original.join(b.src),
+                "translation": self.translation.join(b.tgt),
+                "bleu": _round(sb.scores.bleu, 2),
+                "chrf": _round(sb.scores.chrf, 2),
+                "similarity": _round(sb.scores.similarity, 4),
+                "confidence": _round(b.confidence, 4),
+                "verdict": sb.verdict.value,
+                "flag_count": len(sb.flags),
+                "flags": "; ".join(flag_text(f) for f in sb.flags),
+                "signature": signature,
+            })
+        return rows
+
     def to_dataframe(self) -> "pd.DataFrame":
         """One row per bead, the same table the CSV report holds."""
-        from qe.reporting.table import report_table
+        import pandas as pd
 
-        return report_table(self)
+        table = pd.DataFrame(self.rows(), columns=list(COLUMNS))
+        table.attrs["signature"] = dict(self.signature)
+        return table
+
+
+# -- the per-bead table (Report.rows) ---------------------------------------------
+
+COLUMNS = (
+    "document", "bead", "type", "shape", "moved", "src_indexes", "tgt_indexes", "original", "translation",
+    "bleu", "chrf", "similarity", "confidence", "verdict", "flag_count", "flags", "signature",
+)
+
+
+def _indexes(idx: tuple[int, ...]) -> str:
+    return " ".join(map(str, idx))
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    # Scores are not meaningful past these digits; rounding keeps files diffable.
+    return None if value is None else round(value, digits)
+
+
+def flag_text(f: Flag) -> str:
+    rule = f" [{f.rule}]" if f.rule else ""
+    return f"{f.severity.value} {f.kind.value}{rule}: {f.message}" + (" (waived)" if f.waived else "")
+
+
+def signature_text(report: Report) -> str:
+    return " | ".join(f"{k}={v}" for k, v in report.signature.items())

@@ -23,68 +23,20 @@ Columns (the order is part of the format; documented in docs/ci.md):
 
 from __future__ import annotations
 
-from qe.models import Flag, Report
-
-COLUMNS = (
-    "document", "bead", "type", "shape", "moved", "src_indexes", "tgt_indexes", "original", "translation",
-    "bleu", "chrf", "similarity", "confidence", "verdict", "flag_count", "flags", "signature",
-)
-
-
-def _indexes(idx: tuple[int, ...]) -> str:
-    return " ".join(map(str, idx))
-
-
-def _round(value: float | None, digits: int) -> float | None:
-    # Scores are not meaningful past these digits; rounding keeps files diffable.
-    return None if value is None else round(value, digits)
-
-
-def flag_text(f: Flag) -> str:
-    rule = f" [{f.rule}]" if f.rule else ""
-    return f"{f.severity.value} {f.kind.value}{rule}: {f.message}" + (" (waived)" if f.waived else "")
-
-
-def signature_text(report: Report) -> str:
-    return " | ".join(f"{k}={v}" for k, v in report.signature.items())
+from qe.models import COLUMNS, Report, flag_text, signature_text
 
 
 def report_rows(report: Report) -> list[dict]:
-    doc = report.original.name or "document"
-    signature = signature_text(report)
-    rows = []
-    for k, sb in enumerate(report.beads):
-        b = sb.bead
-        rows.append({
-            "document": doc,
-            "bead": k,
-            "type": b.kind.value,
-            "shape": b.shape,
-            "moved": b.moved,
-            "src_indexes": _indexes(b.src),
-            "tgt_indexes": _indexes(b.tgt),
-            "original": report.original.join(b.src),
-            "translation": report.translation.join(b.tgt),
-            "bleu": _round(sb.scores.bleu, 2),
-            "chrf": _round(sb.scores.chrf, 2),
-            "similarity": _round(sb.scores.similarity, 4),
-            "confidence": _round(b.confidence, 4),
-            "verdict": sb.verdict.value,
-            "flag_count": len(sb.flags),
-            "flags": "; ".join(flag_text(f) for f in sb.flags),
-            "signature": signature,
-        })
-    return rows
+    return report.rows()
 
 
 def report_table(report: Report):
-    import pandas as pd
-
-    table = pd.DataFrame(report_rows(report), columns=list(COLUMNS))
-    table.attrs["signature"] = dict(report.signature)
-    return table
+    return report.to_dataframe()
 
 
 def render_csv(report: Report) -> str:
     # The BOM makes Excel read the file as UTF-8; CRLF is what RFC 4180 and Excel expect.
     return "\ufeff" + report_table(report).to_csv(index=False, lineterminator="\r\n")
+
+
+__all__ = ["COLUMNS", "flag_text", "render_csv", "report_rows", "report_table", "signature_text"]
