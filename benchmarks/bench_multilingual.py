@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qe.embed import SentenceTransformerEmbedder
-from qe.multilingual import PREFIX, multilingual_embedder, multilingual_model_path
+from qe.embed import multilingual_embedder
+from qe.multilingual import PREFIX, multilingual_model_path
 
 TEXTBERG = Path("/work/shared/eval/textberg-dev")
 SHIFT = 7

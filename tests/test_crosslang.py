@@ -24,7 +24,7 @@ EN_SV = CheckConfig(src_lang="en", tgt_lang="sv")
 
 @pytest.fixture(scope="module")
 def multilingual():
-    from qe.multilingual import multilingual_embedder
+    from qe.embed import multilingual_embedder
 
     return multilingual_embedder()
 

