@@ -359,7 +359,7 @@ def batch(
         if bar is not None:
             bar.close()
     if not quiet:
-        from qe.batch import render_summary_text
+        from qe.reporting.feed_summary import render_summary_text
 
         typer.echo(render_summary_text(result.rows))
         typer.echo(f"{len(result.rows)} documents: {result.count(Status.PASSED)} passed, "

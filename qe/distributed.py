@@ -37,14 +37,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from qe import __version__
 from qe.batch import (
     JOURNAL_NAME,
     BatchResult,
     BatchSettings,
-    DocumentRow,
     Journal,
-    Status,
     _Embedders,
     _error_row,
     _Pending,
@@ -54,12 +51,13 @@ from qe.batch import (
     prefetch_window,
     split_record,
     write_record,
-    write_summary,
 )
 from qe.embed import Embedder, make_embedder
 from qe.errors import ClusterError, ConfigError, FeedError, ModelError, QEError, ReportError
 from qe.feed import Feed
 from qe.pipeline import CheckConfig
+from qe.reporting.feed_summary import DocumentRow, Status, write_summary
+from qe.version import __version__
 
 # A task whose worker is lost is rescheduled by the scheduler on its own (up to
 # distributed.scheduler.allowed-failures times); `retries` covers a task that

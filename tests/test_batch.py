@@ -313,7 +313,7 @@ def test_killed_run_resumes_without_redoing_finished_documents(tmp_path):
 
 
 def test_summary_html_says_not_applicable_for_missing_scores():
-    from qe.batch import DocumentRow, render_summary_html
+    from qe.reporting.feed_summary import DocumentRow, render_summary_html
 
     row = DocumentRow(id="sv-en", status="passed", report="docs/sv-en", similarity=0.91, bleu=None, chrf=None)
     page = render_summary_html([row], {})
