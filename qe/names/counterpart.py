@@ -199,7 +199,7 @@ def _locate(name: Name, tgt: _Side, cross: bool, *, taken: frozenset[int] = froz
         core_text = name.text if name.modifier is None else name.text.split(None, 1)[-1]
         own = _key(src_text)
         matches = _entity_matcher(core_text, tgt.language)
-        for i, j, phrase in tgt.spans.candidates(core_text):
+        for i, j, phrase in tgt.spans.candidates(core_text, tgt.tokens):
             if any(k in taken for k in range(i, j)):
                 continue
             if matches(phrase) and (_is_namey(phrase) or cross or len(phrase) > 3) \

@@ -72,9 +72,14 @@ def capitalised_elsewhere(doc: Document) -> frozenset[str]:
 @functools.lru_cache(maxsize=4096)
 def capitalised_in(text: str, language: str = "en") -> frozenset[str]:
     tokens = tokenize(text, language)
-    if _title_case(tokens, language):
+    if _headline(text, language):
         return frozenset()
     return frozenset(t.norm for t in tokens if not t.sentence_start and _is_namey(t.text) and t.text != "I")
+
+
+@functools.lru_cache(maxsize=4096)
+def _headline(text: str, language: str) -> bool:
+    return _title_case(tokenize(text, language), language)
 
 
 def _title_case(tokens: Sequence[Token], language: str) -> bool:
@@ -92,4 +97,4 @@ def lower_case_words(text: str, language: str = "en") -> frozenset[str]:
     return frozenset(t.norm for t in tokenize(text, language) if t.text[:1].islower() and not _is_namey(t.text))
 
 
-MEMOISED = (capitalised_in, lower_case_words)
+MEMOISED = (capitalised_in, lower_case_words, _headline)

@@ -17,7 +17,7 @@ from qe.names.text import (
     CONNECTORS, Token, _LIST_JOINERS, _is_acronym, _is_initials, _is_namey, _key, _possessive, tokenize,
 )
 from qe.names.gazetteer import _place_index, is_known_place
-from qe.names.evidence import _evidence, _title_case, lower_case_words
+from qe.names.evidence import _evidence, _headline, lower_case_words
 from qe.names.tagger import _tagged_name
 from qe.names.settings import SETTINGS
 
@@ -52,7 +52,8 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
     (`known` words count as names there, `lower` ones as common words)."""
     tokens = tokenize(text, language)
     lower = lower | lower_case_words(text, language)
-    titlecase = _title_case(tokens, language)
+    titlecase = _headline(text, language)
+    at = {t.start: n for n, t in enumerate(tokens)}  # token -> its index (starts are unique)
     titles = _word_set("title", language)
     compass = _words("compass", language)
     names: list[Name] = []
@@ -100,7 +101,7 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
         cut = _title_split(run, titles, language) or _person_split(run, titles, language)
         if cut:
             # "US President Donald Trump": a place or body, then a titled person
-            run, i = run[:cut], tokens.index(run[cut])
+            run, i = run[:cut], at[run[cut].start]
         run = _trim(run, language, known, lower, titlecase, text)
         if not run:
             continue
@@ -111,7 +112,7 @@ def find_names(text: str, language: str, known: frozenset[str] = frozenset(),
                 or re.fullmatch(r"No\.?\d*", run[0].text):
             continue
         modifier = None
-        k = tokens.index(run[0])
+        k = at[run[0].start]
         if k > 0 and tokens[k - 1].text.casefold() in compass and not text[tokens[k - 1].end:run[0].start].strip():
             modifier = compass[tokens[k - 1].text.casefold()]
             run = [tokens[k - 1], *run]

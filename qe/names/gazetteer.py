@@ -27,6 +27,7 @@ class Gazetteer:
         self._groups: tuple[dict[str, frozenset[str]], frozenset[str]] | None = None
         self._places: _PlaceIndex | None = None
         self._ids: dict[tuple[str, bool], frozenset[str]] = {}
+        self._first_words: frozenset[str] | None = None
 
     def groups(self) -> dict[str, frozenset[str]]:
         """Name form key -> ids of the entity groups it belongs to."""
@@ -45,14 +46,25 @@ class Gazetteer:
             self._places = _read_place_index()
         return self._places
 
+    def key_ids(self, key: str) -> frozenset[str]:
+        """The table groups of a form's key (`_key`), a genitive's too."""
+        groups = self.groups()
+        hit = groups.get(key, frozenset())
+        if not hit and key.endswith("s") and " " not in key:
+            hit = groups.get(key[:-1], frozenset())  # genitive: Rysslands, Natos
+        return hit
+
+    def first_words(self) -> frozenset[str]:
+        """The first words of the tables' forms of several words."""
+        if self._first_words is None:
+            self._first_words = frozenset(k.split(" ", 1)[0] for k in self.groups() if " " in k)
+        return self._first_words
+
     def entity_ids(self, phrase: str, places: bool = False) -> frozenset[str]:
         hit = self._ids.get((phrase, places))
         if hit is None:
             key = _key(phrase)
-            groups = self.groups()
-            hit = groups.get(key, frozenset())
-            if not hit and key.endswith("s") and " " not in key:
-                hit = groups.get(key[:-1], frozenset())  # genitive: Rysslands, Natos
+            hit = self.key_ids(key)
             if places:
                 hit = hit | frozenset(f"g{g}" for g in self.places().city_ids(key))
             self._ids[(phrase, places)] = hit

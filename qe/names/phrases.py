@@ -8,9 +8,10 @@ entity groups, skeletons, initials and acronyms instead of trying every span.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Sequence
 
-from qe.names.gazetteer import _entity_ids
+from qe.names.gazetteer import GAZETTEER, _entity_ids
 from qe.names.text import Token, _acronym_of, _is_acronym, _key, skeleton
 
 
@@ -26,36 +27,65 @@ class _SpanIndex:
     `_entity_matcher` compares: key, entity groups, skeleton, initials,
     acronyms, each index built on first need. A name's matching phrases are
     among its candidates, so the phrase scan of `_locate` tries a handful of
-    phrases, not every span."""
+    phrases, not every span.
+
+    Most phrases are tokens one space apart; such a phrase's key is its
+    tokens' keys joined, so it is never built unless a lookup needs it."""
 
     def __init__(self, text: str, toks: Sequence[Token], longest: int = 5):
         self.spans = list(_phrase_spans(text, toks, longest))
-        token_keys = [_key(t.text) for t in toks]
-        spaced = [text[toks[k].end:toks[k + 1].start] == " " for k in range(len(toks) - 1)]
+        self.longest = longest
+        self.token_keys = [_key(t.text) for t in toks]
+        gap_is_space = [text[toks[k].end:toks[k + 1].start] == " " for k in range(len(toks) - 1)]
+        self.n_tokens = len(toks)
         # a phrase of tokens one space apart splits into those tokens: its key joins theirs
-        self.keys = [" ".join(token_keys[i:j]) if all(spaced[i:j - 1]) else _key(phrase)
-                     for i, j, phrase in self.spans]
-        self.by_key: dict[str, list[int]] = {}
-        for n, kb in enumerate(self.keys):
-            self.by_key.setdefault(kb, []).append(n)
+        self.plain = [all(gap_is_space[i:j - 1]) for i, j, _ in self.spans]
+        if any(" " in k for k in self.token_keys):  # a key that splits (never seen): no shortcut
+            self.plain = [False] * len(self.spans)
+        self.other_keys = {n: _key(phrase) for n, (_, _, phrase) in enumerate(self.spans) if not self.plain[n]}
+        self.number = {(i, j): n for n, (i, j, _) in enumerate(self.spans)}
+        self.starts: dict[str, list[int]] = {}
+        for k, tk in enumerate(self.token_keys):
+            self.starts.setdefault(tk, []).append(k)
         self._by_id: dict[str, list[int]] | None = None
         self._by_skeleton: dict[str, list[int]] | None = None
         self._by_initials: dict[str, list[int]] | None = None
         self._acronyms: list[int] | None = None
 
+    def key(self, n: int) -> str:
+        if self.plain[n]:
+            i, j, _ = self.spans[n]
+            return " ".join(self.token_keys[i:j])
+        return self.other_keys[n]
+
+    def with_key(self, ka: str) -> list[int]:
+        words = ka.split(" ")
+        found = [n for n, kb in self.other_keys.items() if kb == ka]
+        w = len(words)
+        if w <= self.longest:
+            for i in self.starts.get(words[0], ()):
+                n = self.number.get((i, i + w))
+                if n is not None and self.plain[n] and self.token_keys[i:i + w] == words:
+                    found.append(n)
+        return found
+
     def by_id(self) -> dict[str, list[int]]:
         if self._by_id is None:
             self._by_id = {}
-            for n, (_, _, phrase) in enumerate(self.spans):
-                for i in _entity_ids(phrase):
-                    self._by_id.setdefault(i, []).append(n)
+            first_words = GAZETTEER.first_words()
+            for n, (i, j, _) in enumerate(self.spans):
+                # a table form of several words starts with one of the tables' first words
+                if self.plain[n] and j - i > 1 and self.token_keys[i] not in first_words:
+                    continue
+                for g in GAZETTEER.key_ids(self.key(n)):
+                    self._by_id.setdefault(g, []).append(n)
         return self._by_id
 
     def by_skeleton(self) -> dict[str, list[int]]:
         if self._by_skeleton is None:
             self._by_skeleton = {}
-            for n, (_, _, phrase) in enumerate(self.spans):
-                if " " not in self.keys[n]:
+            for n, (i, j, phrase) in enumerate(self.spans):
+                if (j - i == 1) if self.plain[n] else " " not in self.other_keys[n]:
                     self._by_skeleton.setdefault(skeleton(phrase), []).append(n)
         return self._by_skeleton
 
@@ -69,15 +99,18 @@ class _SpanIndex:
                     self._by_initials.setdefault(initials, []).append(n)
         return self._by_initials
 
-    def acronyms(self) -> list[int]:
+    def acronyms(self, toks: Sequence[Token]) -> list[int]:
         if self._acronyms is None:
-            self._acronyms = [n for n, (_, _, phrase) in enumerate(self.spans) if _is_acronym(phrase)]
+            # a phrase is an acronym only if its first token's letters (up to an
+            # apostrophe or colon, where _is_acronym stops reading) are capitals
+            capitals = [all(c.isupper() for c in re.split(r"['’:]", t.text)[0] if c.isalpha()) for t in toks]
+            self._acronyms = [n for n, (i, _, phrase) in enumerate(self.spans) if capitals[i] and _is_acronym(phrase)]
         return self._acronyms
 
-    def candidates(self, a: str) -> list[tuple[int, int, str]]:
+    def candidates(self, a: str, toks: Sequence[Token]) -> list[tuple[int, int, str]]:
         """The spans `_entity_matcher(a)` may accept, in `_phrase_spans` order."""
         ka = _key(a)
-        found = set(self.by_key.get(ka, ()))
+        found = set(self.with_key(ka))
         ids = _entity_ids(a)
         if ids:
             by_id = self.by_id()
@@ -88,5 +121,5 @@ class _SpanIndex:
         if _is_acronym(a):
             found.update(self.by_initials().get("".join(sorted(ka)), ()))
         if len(a.split()) >= 2:
-            found.update(self.acronyms())
+            found.update(self.acronyms(toks))
         return [self.spans[n] for n in sorted(found)]
