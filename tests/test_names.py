@@ -27,6 +27,22 @@ NC, NM = FlagKind.NUMBER_CHANGED, FlagKind.NUMBER_MISSING
 
 NAME_CASES = [
     # --- English originals
+    # the new name is the end of a longer translation name whose first word
+    # renders another original name (Zambian for Zambia): changed, not missing
+    ("en-changed-inside-longer-name", "The envoy met Foreign Minister Tembo of Zambia in Lusaka.",
+     "The envoy met Zambian Foreign Minister Tambwe in Lusaka.", "en", "en",
+     [(C, "Foreign Minister Tembo", "Foreign Minister Tambwe")]),
+    # a respelling no table or transliteration convention explains is
+    # reported, minor; the language's own spellings of a dictionary word and
+    # a hyphen joining the words are not
+    ("en-letter-dropped", "Joanna Kerrigan chaired the meeting.",
+     "Joanna Kerigan chaired the meeting.", "en", "en", [(V, "Joanna Kerrigan", "Kerigan")]),
+    ("en-transliteration-convention", "Sergey Volkov chaired the meeting.",
+     "Sergei Volkov chaired the meeting.", "en", "en", []),
+    ("en-dictionary-word-spellings", "The World Health Organisation issued guidance.",
+     "The World Health Organization issued guidance.", "en", "en", []),
+    ("en-hyphen-joins-name", "The Kashiwazaki Kariwa plant restarted.",
+     "The Kashiwazaki-Kariwa plant restarted.", "en", "en", []),
     ("en-changed-place", "Donald Trump met the king in Copenhagen on Tuesday.",
      "Donald Trump met the king in Helsinki on Tuesday.", "en", "en", [(C, "Copenhagen", "Helsinki")]),
     ("en-missing", "The talks in Geneva were led by Antony Blinken.",

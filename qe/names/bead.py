@@ -10,6 +10,7 @@ are reported added. Numbers follow (quantities.check_numbers).
 from __future__ import annotations
 
 import difflib
+import re
 
 from qe.models import Flag, FlagKind, Severity
 from qe.names.change import _change_rule, _unknown_respelling_rule
@@ -18,10 +19,11 @@ from qe.names.counterpart import (
     _join_spelled_out, _locate, _modifier_kept, _name_at, _pair_by_position, _Side,
 )
 from qe.names.equivalence import (
-    _unknown_respelling, distinct_places, exonym, is_respelling, legit_equivalent, same_entity,
+    _inflected, _unknown_respelling, distinct_places, exonym, is_respelling, legit_equivalent, same_entity,
 )
 from qe.names.evidence import capitalised_in, lower_case_words
 from qe.names.extraction import Name
+from qe.names.gazetteer import _entity_ids
 from qe.names.flags import ALL_ON, Rule, RuleSet, _name_flag, _Where, quiets, raises
 from qe.names.lexicon import _word_set, zipf
 from qe.names.quantities import check_numbers
@@ -30,7 +32,7 @@ from qe.names.silence import (
     _ROMAN, ADDED_EQUIVALENCES, MISSING_EQUIVALENCES, _demonym_or_date_rule, _emphasis_word, _foreign_words,
     _plain_shortening, _unit_of_number, _without_described,
 )
-from qe.names.text import CONNECTORS, _key
+from qe.names.text import CONNECTORS, _key, skeleton
 
 
 def check_bead_names(
@@ -147,10 +149,12 @@ class _BeadCheck:
                     found = _modifier_changed.test(name, self.pair, used) if self.rules.on(_modifier_changed) else None
                     if found:
                         self.flag(_modifier_changed, name.text, found)
-                elif not cross and self.rules.on(_respelled_in_place):
-                    found = _respelled_in_place.test(name, self.pair, used)
-                    if found:
-                        self.flag(_respelled_in_place, name.text, found)
+                elif not cross:
+                    for rule in (_respelled_in_place, _respelled_unknown):
+                        found = rule.test(name, self.pair, used) if self.rules.on(rule) else None
+                        if found:
+                            self.flag(rule, name.text, found)
+                            break
                 continue
             if used and self._partly_rendered(name, used, missing):
                 continue
@@ -204,18 +208,25 @@ class _BeadCheck:
         def explained(n: Name) -> bool:
             return any(n.start <= tgt.tokens[k].start < n.end for k in self.accounted)
 
-        self.candidates = [n for n in tgt.names if not explained(n)
-                           and not _in_source(n, pair.src, pair.cross, tgt.language)
-                           and not self.holds(_unit_of_number, n, pair, tgt)
-                           and not (pair.cross and (self.holds(_demonym_or_date_rule, n, pair, tgt)
-                                                    or self.holds(_emphasis_word, n, pair, tgt)))]
+        def unexplained(n: Name) -> bool:
+            return not _in_source(n, pair.src, pair.cross, tgt.language) \
+                and not self.holds(_unit_of_number, n, pair, tgt) \
+                and not (pair.cross and (self.holds(_demonym_or_date_rule, n, pair, tgt)
+                                         or self.holds(_emphasis_word, n, pair, tgt)))
+
+        self.candidates = [n for n in tgt.names if not explained(n) and unexplained(n)]
+        # the unexplained end of a name that is partly an original name's
+        # ("Malawian Foreign Minister Casella": Malawian is Malawi's): it may
+        # stand for a lost name, though alone it is no added one
+        remainders = [r for n in tgt.names if explained(n)
+                      for r in [_unexplained_end(n, tgt, self.accounted)] if r is not None and unexplained(r)]
         unplaced: list[Name] = []
         for name in self.unresolved:
             if self._variant(name):
                 continue
             counterpart = None
             if not pair.cross:
-                pool = [c for c in self.candidates if c.start not in self.taken]
+                pool = [c for c in self.candidates + remainders if c.start not in self.taken]
                 span = _counterpart_by_diff(name, pair.src, tgt)
                 counterpart = _name_at(span, pool) or _name_at(_counterpart_by_anchors(name, pair.src, tgt), pool) \
                     or _capitalised_at(span, tgt)
@@ -227,7 +238,7 @@ class _BeadCheck:
             self.change(name, counterpart.text)
         # names with no located counterpart: paired with the leftover translation
         # names by position, else reported missing unless a neighbour has them
-        free = [c for c in self.candidates if c.start not in self.taken]
+        free = sorted((c for c in self.candidates + remainders if c.start not in self.taken), key=lambda c: c.start)
         still = [n for n in unplaced if not self.holds(_moved_to_neighbour, n, pair, pair.src)]
         pairs = _pair_by_position(still, free, pair.src.text, tgt.text)
         for name in still:
@@ -267,6 +278,23 @@ class _BeadCheck:
             if cand.start not in self.taken \
                     and not self.rules.any(ADDED_EQUIVALENCES, cand, self.pair, self.pair.tgt):
                 self.flag(_name_added, "", cand.text)
+
+
+def _unexplained_end(name: Name, side: _Side, accounted: set[int]) -> Name | None:
+    """The capitalised words of a translation name after the last word an
+    original name explains, as a name of their own; None when nothing is left."""
+    explained = {side.tokens[k].start for k in accounted}
+    tokens = list(name.tokens)
+    last = max((i for i, t in enumerate(tokens) if t.start in explained), default=None)
+    if last is None:
+        return None
+    rest = tokens[last + 1:]
+    while rest and (not rest[0].text[:1].isupper() or rest[0].text.casefold() in CONNECTORS):
+        rest.pop(0)
+    if not rest:
+        return None
+    return Name(side.text[rest[0].start:rest[-1].end], tuple(rest),
+                tuple(t.norm for t in rest if t.text.casefold() not in CONNECTORS))
 
 
 # ------------------------------------------------------------------ the bead's own rules
@@ -359,8 +387,49 @@ def _respelled_in_place(name: Name, pair: Pair, used: set[int]) -> str | None:
     return None
 
 
+@raises("N118", FlagKind.VARIANT, Severity.MINOR)
+def _respelled_unknown(name: Name, pair: Pair, used: set[int]) -> str | None:
+    """The name found only through a respelling no table knows of (Mottley as Motley): two spellings to settle.
+
+    Inflections, possessives, accents, case and established equivalents are
+    the same name; a word that respells none of the name's closely enough is
+    not this rule's. Returns the translation's form, or None."""
+    words = [t.text for t in name.tokens if t.norm not in CONNECTORS]
+    keys = {_key(w) for w in words} | {p for w in words for p in _key(w).split("-")}
+    language = pair.tgt.language
+    for k in sorted(used):
+        other = pair.tgt.tokens[k].text
+        ko = _key(other)
+        # the same words joined or split by a hyphen (Kashiwazaki Kariwa)
+        if not ko or ko in keys or all(p in keys for p in ko.split("-")):
+            continue
+        mine = max(words, key=lambda w: difflib.SequenceMatcher(a=_key(w), b=ko).ratio())
+        km = _key(mine)
+        # two dictionary words, one the other's form or spelling (Culture/Cultural,
+        # Organisation/Organization): the language's variation, not the name's
+        if min(zipf(km, language), zipf(ko, language)) >= SETTINGS.dictionary_word_zipf:
+            continue
+        # the tables' equivalents are established forms, not respellings; a
+        # transliteration no table knows (Lyashenko/Liashenko) is one
+        if _inflected(km, ko) or _inflected(ko, km) or _entity_ids(mine) & _entity_ids(other) \
+                or exonym(mine, other, pair.tgt.language):
+            continue
+        # a transliteration convention (Yevmenov/Evmenov, Louis/Luis) is one
+        # name; a letter doubled or dropped (Mottley/Motley) is a respelling
+        if skeleton(km) == skeleton(ko) and _doubled(km) == _doubled(ko):
+            continue
+        if difflib.SequenceMatcher(a=km, b=ko).ratio() >= SETTINGS.respelled_name_ratio:
+            return other
+    return None
+
+
+def _doubled(key: str) -> list[str]:
+    """The letters a word doubles, in order (mottley -> [t])."""
+    return [m.group(1) for m in re.finditer(r"(\w)\1+", key)]
+
+
 # The bead's own rules, in the order its stages consult them.
 BEAD_RULES: tuple[Rule, ...] = (
-    _modifier_changed, _respelled_in_place, _shortened_name, _name_cut_at_an_edge, _variant_elsewhere,
+    _modifier_changed, _respelled_in_place, _respelled_unknown, _shortened_name, _name_cut_at_an_edge, _variant_elsewhere,
     _established_equivalent, _said_once, _moved_to_neighbour, _name_missing, _name_added,
 )
