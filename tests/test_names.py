@@ -41,6 +41,10 @@ NAME_CASES = [
      "Sergei Volkov chaired the meeting.", "en", "en", []),
     ("en-dictionary-word-spellings", "The World Health Organisation issued guidance.",
      "The World Health Organization issued guidance.", "en", "en", []),
+    # a quotation opened after a comma starts a sentence: its first word needs
+    # the evidence any sentence's first word needs to be a name
+    ("en-quotation-first-word", 'The mayor said, "If the river rises, we close the bridge."',
+     "The mayor said the bridge would be closed should the river rise.", "en", "en", []),
     ("en-hyphen-joins-name", "The Kashiwazaki Kariwa plant restarted.",
      "The Kashiwazaki-Kariwa plant restarted.", "en", "en", []),
     ("en-changed-place", "Donald Trump met the king in Copenhagen on Tuesday.",

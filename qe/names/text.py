@@ -29,6 +29,8 @@ _QUOTES = "\"'“‘”«»„"
 
 
 _SENTENCE_END = re.compile(r"[.!?:;]\s*[" + re.escape(_QUOTES) + r"(\[]*\s*$")
+# a quotation opened after a comma starts a sentence of its own (He said, "If ...")
+_QUOTATION_START = re.compile(r",\s*[\"“«„]\s*$")
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def _tokenize(text: str, language: str) -> tuple[Token, ...]:
         if tokens:
             prev = tokens[-1]
             between = text[prev.end:m.start()]
-            at_start = bool(_SENTENCE_END.search(between))
+            at_start = bool(_SENTENCE_END.search(between) or _QUOTATION_START.search(between))
             # "J. D. Vance", "U.S. forces", "Dr. Smith": the dot closes an abbreviation
             if at_start and between.lstrip().startswith(".") and between.strip() == "." and (
                     _is_initials(prev.text) or prev.text.casefold() in titles):
