@@ -45,6 +45,14 @@ NAME_CASES = [
     # the evidence any sentence's first word needs to be a name
     ("en-quotation-first-word", 'The mayor said, "If the river rises, we close the bridge."',
      "The mayor said the bridge would be closed should the river rise.", "en", "en", []),
+    # a surname's particle comes with it when the name is shortened; a
+    # function word joining a qualifier to a longer name does not
+    ("en-surname-particle-kept", "Ursula von der Leyen opened the summit.",
+     "Later, von der Leyen opened the summit.", "en", "en", []),
+    ("en-surname-capital-particle-kept", "The minister, Pierre Le Goff, opened the summit.",
+     "The minister, Le Goff, opened the summit.", "en", "en", []),
+    ("en-qualifier-is-no-shortening", "The permit was issued by the Port Authority of Ohio last week.",
+     "The permit was issued by of Ohio last week.", "en", "en", [(M, "Port Authority of Ohio", None)]),
     ("en-hyphen-joins-name", "The Kashiwazaki Kariwa plant restarted.",
      "The Kashiwazaki-Kariwa plant restarted.", "en", "en", []),
     ("en-changed-place", "Donald Trump met the king in Copenhagen on Tuesday.",

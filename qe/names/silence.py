@@ -168,8 +168,14 @@ def _plain_shortening(name: Name, tgt: _Side, used: set[int]) -> bool:
     joined by connectors ("Nari Ultimate for Xbox One" is not "Xbox One"). A
     lower-case common word that happens to equal the last part ("Mingzhu
     Community" -> "the local community") renders nothing."""
-    if any(t.text.casefold() in CONNECTORS for t in name.tokens):
-        return False
+    first = next((i for i, t in enumerate(name.tokens) if t.text.casefold() in CONNECTORS), None)
+    if first is not None:
+        # a particle that opens the kept surname comes with it (Bruno Le Maire -> Le Maire);
+        # a connector of a longer name does not (Nari Ultimate for Xbox One -> Xbox One)
+        tail = " ".join(t.text for t in name.tokens[first:])
+        if first == 0 or name.tokens[first].text.casefold() in _word_set("function", tgt.language) \
+                or f" {tail} ".casefold() not in f" {' '.join(t.text for t in tgt.tokens)} ".casefold():
+            return False
     return all(_is_namey(tgt.tokens[k].text) for k in used)
 
 
