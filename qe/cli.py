@@ -370,6 +370,61 @@ def batch(
     raise typer.Exit(int(result.exit_code))
 
 
+@app.command()
+@guarded
+def calibrate(
+    feed: Path = typer.Argument(..., help="Judged sentence pairs: a TSV of original<TAB>translation<TAB>score "
+                                "(higher = better; header optional), or a WMT MQM file with the header "
+                                "lp system kind seg_id src mt ref ref_name mqm (ref = original, mt = translation)."),
+    lang: str = typer.Option("en", "--lang", help="Language of the originals of a plain TSV (a WMT file names its own)."),
+    tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Language of the translations of a plain TSV "
+                                           "(default: --lang); another language fits the cross-language model."),
+    source_side: bool = typer.Option(False, "--source", help="WMT file: the source (src) is the original, "
+                                     "not the reference: fits the cross-language model."),
+    model: Optional[str] = MODEL,
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the fitted risk model here (JSON); "
+                                       "qe/data/risk/ holds the shipped ones."),
+    bad_at: float = typer.Option(-5.0, "--bad-at", help="A score at or below this counts as a major error "
+                                 "(MQM: -5 for a major error); the risk is its probability."),
+    folds: int = typer.Option(10, "--folds", help="Cross-validation folds, whole groups (same original / seg_id) each."),
+    resamples: int = typer.Option(200, "--resamples", help="Bootstrap resamples (of groups) for the intervals."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the folds and the bootstrap."),
+    cache: Path = typer.Option(Path(".qe-cache/embeddings.sqlite"), "--cache", help="Embedding cache file (SQLite)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Keep no embedding cache on disk."),
+) -> None:
+    """Refit the risk model from human scores: print its cross-validated Kendall tau_b and tie-calibrated
+    pairwise accuracy (with bootstrap intervals) beside each single measure's, and its coefficients."""
+    from qe.cache import CachedEmbedder
+    from qe.calibrate import calibrate as fit, format_agreement, format_coefficients, measure, model_for_embedder
+    from qe.calibrate import read_judgements
+    from qe.embed import make_embedder
+    from qe.io import write_atomic
+    import json
+
+    if folds < 2:
+        raise ConfigError("--folds must be at least 2")
+    if resamples < 0:
+        raise ConfigError("--resamples must not be negative")
+    judged = read_judgements(feed, lang, tgt_lang, source_side=source_side)
+    embedder = CachedEmbedder(make_embedder(model, multilingual=judged.languages != ("en", "en")),
+                              None if no_cache else cache)
+    base = model_for_embedder(embedder.name, judged.crosslingual)
+    features = measure(judged, embedder, names=base.reads_flags(*judged.languages))
+    result = fit(judged, features, base, folds=folds, resamples=resamples, seed=seed, bad_at=bad_at)
+    typer.echo(f"{feed.name}: {result.rows} rows in {result.groups} groups ({'->'.join(judged.languages)}), "
+               f"embedding model "
+               f"{embedder.name}; {folds}-fold cross-validation by group"
+               + (f"; {judged.skipped} row(s) with an empty side skipped" if judged.skipped else "")
+               + ("" if base.reads_flags(*judged.languages) else
+                  f"; name/number flags not read (the risk model reads them in {', '.join(base.flag_languages)})"))
+    typer.echo(format_agreement(result))
+    typer.echo("")
+    typer.echo(format_coefficients(result.model), nl=False)
+    if out is not None:
+        write_atomic(out, json.dumps(result.model.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        typer.echo(f"model: {out}")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Console entry point."""
     try:

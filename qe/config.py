@@ -36,6 +36,7 @@ _FIELDS = {f.name: f for f in dataclasses.fields(Thresholds)}
 _EXTRA_KEYS = ("waivers", "ignore_rules")
 
 _FRACTIONS = ("max_omitted_fraction", "max_added_fraction", "max_wrong_fraction")
+_RISKS = ("check_risk", "wrong_risk", "max_risk")
 _SIMILARITIES = ("check_similarity", "wrong_similarity", "min_similarity")
 _PERCENTS = ("check_chrf", "min_bleu", "min_chrf")
 
@@ -137,6 +138,12 @@ def validate(t: Thresholds, where: str = "thresholds") -> Thresholds:
         v = getattr(t, name)
         if not 0.0 <= v <= 1.0:
             raise ConfigError(f"{where}: {name} is a share and must lie in 0..1, not {v}")
+    for name in _RISKS:
+        v = getattr(t, name)
+        if v is not None and not 0.0 <= v <= 1.0:
+            raise ConfigError(f"{where}: {name} is a risk and must lie in 0..1, not {v}")
+    if None not in (t.check_risk, t.wrong_risk) and t.check_risk > t.wrong_risk:
+        raise ConfigError(f"{where}: check_risk ({t.check_risk}) must not exceed wrong_risk ({t.wrong_risk})")
     for name in _SIMILARITIES:
         v = getattr(t, name)
         if v is not None and not -1.0 <= v <= 1.0:

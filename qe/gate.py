@@ -21,6 +21,11 @@ def counts_against_gate(flag: Flag, t: Thresholds) -> bool:
     return t.fail_on_major_flags if flag.severity is Severity.MAJOR else t.fail_on_minor_flags
 
 
+def over_max_risk(bead: ScoredBead, t: Thresholds) -> bool:
+    """A sentence whose risk is above `max_risk` (when that gate is on)."""
+    return t.max_risk is not None and bead.risk is not None and bead.risk.value > t.max_risk
+
+
 def decide(beads: Sequence[ScoredBead], n_src: int, n_tgt: int, t: Thresholds, *,
            corpus: CorpusScores | None = None, blocking: Sequence[str] = ()) -> Gate:
     """The gate for one document: each limit `t` sets that the beads, the
@@ -40,6 +45,9 @@ def decide(beads: Sequence[ScoredBead], n_src: int, n_tgt: int, t: Thresholds, *
     wrong = sum(1 for b in beads if b.verdict is Verdict.WRONG)
     if beads and t.max_wrong_fraction < 1.0 and wrong / len(beads) > t.max_wrong_fraction:
         reasons.append(f"{wrong} of {len(beads)} sentences judged wrong (limit {t.max_wrong_fraction:.0%})")
+    risky = [b.risk.value for b in beads if over_max_risk(b, t)]
+    if risky:
+        reasons.append(f"{len(risky)} sentence(s) with risk above {t.max_risk:g} (highest {max(risky):.2f})")
     measures = (("BLEU", t.min_bleu, corpus.bleu if corpus else None),
                 ("chrF", t.min_chrf, corpus.chrf if corpus else None),
                 ("similarity", t.min_similarity, corpus.similarity if corpus else None))
@@ -51,12 +59,12 @@ def decide(beads: Sequence[ScoredBead], n_src: int, n_tgt: int, t: Thresholds, *
 
 
 def failing_beads(report: Report) -> list[tuple[int, ScoredBead, list[Flag]]]:
-    """The sentences that count against the gate: judged wrong, or holding a
-    flag that counts; with their index and those flags."""
+    """The sentences that count against the gate: judged wrong, above the
+    max_risk limit, or holding a flag that counts; with their index and those flags."""
     out = []
     for k, sb in enumerate(report.beads):
         flags = [f for f in sb.flags if counts_against_gate(f, report.thresholds)]
-        if flags or sb.verdict is Verdict.WRONG:
+        if flags or sb.verdict is Verdict.WRONG or over_max_risk(sb, report.thresholds):
             out.append((k, sb, flags))
     return out
 

@@ -158,30 +158,53 @@ class Verdict(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class Risk:
+    """How likely a bead is to be wrong, in [0, 1], and the two or three
+    things that moved it most, in an editor's words (qe.risk)."""
+
+    value: float
+    reasons: tuple[str, ...]
+    model: str  # the risk model's id
+
+    @property
+    def explanation(self) -> str:
+        return "; ".join(self.reasons)
+
+
+@dataclass(frozen=True)
 class ScoredBead:
     bead: Bead
     scores: BeadScores
     flags: tuple[Flag, ...]
     verdict: Verdict
+    risk: Risk | None = None  # None only for beads built by hand (tests, old reports)
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """What makes a sentence 'check' or 'wrong' and what fails the gate.
 
-    Similarities are on the embedding model's own scale, so the defaults belong
-    to the default model; calibrations for other models live in embed.py.
+    A sentence's verdict comes from its risk (qe.risk): 'wrong' at or above
+    `wrong_risk`, 'check' at or above `check_risk`; left unset, the cut points
+    are the risk model's own (qe/data/risk/). Similarities are on the embedding
+    model's own scale; their calibrations live in embed.py. They no longer
+    decide verdicts: `wrong_similarity` tells unrelated documents apart, and
+    with `check_similarity` and `check_chrf` marks low scores on the HTML page.
     """
 
     # None: from the embedding model's calibration (qe.embed.CALIBRATIONS)
-    check_similarity: float | None = None  # below: verdict 'check'
-    wrong_similarity: float | None = None  # below: verdict 'wrong'
-    check_chrf: float = 45.0
+    check_similarity: float | None = None  # below: shown as low
+    wrong_similarity: float | None = None  # below: shown as very low; median below: unrelated documents
+    check_chrf: float = 45.0  # below: shown as low
+    # None: the risk model's cut points
+    check_risk: float | None = None  # at or above: verdict 'check'
+    wrong_risk: float | None = None  # at or above: verdict 'wrong'
+    max_risk: float | None = None  # gate: a sentence's risk above this fails (None = off)
     max_omitted_fraction: float = 0.10  # gate: share of original sentences dropped
     max_added_fraction: float = 0.25
     fail_on_major_flags: bool = True
     fail_on_minor_flags: bool = False
-    max_wrong_fraction: float = 1.0  # gate: share of beads judged 'wrong' (1.0 = off)
+    max_wrong_fraction: float = 1.0  # gate: share of beads judged 'wrong' (by their risk; 1.0 = off)
     # Gate on the whole-document scores; None = off. BLEU/chrF only apply when
     # both texts are in one language (a cross-language run skips them).
     min_bleu: float | None = None
@@ -249,6 +272,8 @@ class Report:
                 "chrf": _round(sb.scores.chrf, 2),
                 "similarity": _round(sb.scores.similarity, 4),
                 "confidence": _round(b.confidence, 4),
+                "risk": None if sb.risk is None else _round(sb.risk.value, 4),
+                "explanation": "" if sb.risk is None else sb.risk.explanation,
                 "verdict": sb.verdict.value,
                 "flag_count": len(sb.flags),
                 "flags": "; ".join(flag_text(f) for f in sb.flags),
@@ -269,7 +294,7 @@ class Report:
 
 COLUMNS = (
     "document", "bead", "type", "shape", "moved", "src_indexes", "tgt_indexes", "original", "translation",
-    "bleu", "chrf", "similarity", "confidence", "verdict", "flag_count", "flags", "signature",
+    "bleu", "chrf", "similarity", "confidence", "risk", "explanation", "verdict", "flag_count", "flags", "signature",
 )
 
 

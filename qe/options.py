@@ -143,18 +143,25 @@ class GateChoices:
 def gate(
     config_file: Optional[Path] = typer.Option(None, "--config", help="Settings file (default: ./qe.toml, else "
                                                "the tool.qe table of ./pyproject.toml); options override it."),
-    check_similarity: Optional[float] = typer.Option(None, help="Sentence verdict 'check' below this similarity "
+    check_risk: Optional[float] = typer.Option(None, help="Sentence verdict 'check' at or above this risk "
+                                               "(default: the risk model's cut point)."),
+    wrong_risk: Optional[float] = typer.Option(None, help="Sentence verdict 'wrong' at or above this risk "
+                                               "(default: the risk model's cut point)."),
+    max_risk: Optional[float] = typer.Option(None, help="Gate: any sentence with a risk above this fails "
+                                             "(0..1; default: off)."),
+    check_similarity: Optional[float] = typer.Option(None, help="HTML: similarity shown as low below this "
                                                      "(default: the model's calibration)."),
-    wrong_similarity: Optional[float] = typer.Option(None, help="Sentence verdict 'wrong' below this similarity "
+    wrong_similarity: Optional[float] = typer.Option(None, help="Similarity shown as very low below this; "
+                                                     "documents whose median is below it are unrelated "
                                                      "(default: the model's calibration)."),
-    check_chrf: Optional[float] = typer.Option(None, help=f"Sentence verdict 'check' below this chrF "
+    check_chrf: Optional[float] = typer.Option(None, help=f"HTML: chrF shown as low below this "
                                                f"(default {_T.check_chrf})."),
     max_omitted: Optional[float] = typer.Option(None, help=f"Gate: largest share of original sentences omitted "
                                                 f"(default {_T.max_omitted_fraction})."),
     max_added: Optional[float] = typer.Option(None, help=f"Gate: largest share of translation sentences added "
                                               f"(default {_T.max_added_fraction})."),
-    max_wrong: Optional[float] = typer.Option(None, help=f"Gate: largest share of sentences judged wrong "
-                                              f"(default {_T.max_wrong_fraction}: off)."),
+    max_wrong: Optional[float] = typer.Option(None, help=f"Gate: largest share of sentences judged wrong, by "
+                                              f"their risk (default {_T.max_wrong_fraction}: off)."),
     min_bleu: Optional[float] = typer.Option(None, help="Gate: lowest document BLEU (default: off)."),
     min_chrf: Optional[float] = typer.Option(None, help="Gate: lowest document chrF (default: off)."),
     min_similarity: Optional[float] = typer.Option(None, help="Gate: lowest document similarity (default: off)."),
@@ -174,6 +181,7 @@ def gate(
     ignore_rule: Optional[List[str]] = ignore_rule_option(),
 ) -> GateChoices:
     thresholds = {
+        "check_risk": check_risk, "wrong_risk": wrong_risk, "max_risk": max_risk,
         "check_similarity": check_similarity, "wrong_similarity": wrong_similarity, "check_chrf": check_chrf,
         "max_omitted_fraction": max_omitted, "max_added_fraction": max_added, "max_wrong_fraction": max_wrong,
         "min_bleu": min_bleu, "min_chrf": min_chrf, "min_similarity": min_similarity,

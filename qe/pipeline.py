@@ -29,6 +29,7 @@ from qe.models import (
     Verdict,
 )
 from qe.names import check_names
+from qe.risk import RiskModel, bead_risk, model_for, verdict_for
 from qe.segment import SEGMENTER_NAME, split_sentences
 from qe.version import __version__
 
@@ -109,21 +110,23 @@ def _calibrated(t: Thresholds, model_name: str) -> tuple[Thresholds, list[str]]:
     return resolved, notes
 
 
-def _verdict(bead: Bead, scores, flags: list[Flag], t: Thresholds) -> Verdict:
-    flags = [f for f in flags if not f.waived]
-    if bead.kind is BeadKind.OMITTED:
-        return Verdict.WRONG
-    if any(f.severity is Severity.MAJOR for f in flags):
-        return Verdict.WRONG
-    if scores.similarity is not None and scores.similarity < t.wrong_similarity:
-        return Verdict.WRONG
-    if bead.kind is BeadKind.ADDED or flags:
-        return Verdict.CHECK
-    if scores.similarity is not None and scores.similarity < t.check_similarity:
-        return Verdict.CHECK
-    if scores.chrf is not None and scores.chrf < t.check_chrf:
-        return Verdict.CHECK
-    return Verdict.OK
+def _risk_settings(t: Thresholds, model_name: str, crosslingual: bool) -> tuple[Thresholds, RiskModel, list[str]]:
+    """The risk model for the embedding model, and cut points the user left unset from it."""
+    model, fitted = model_for(model_name, crosslingual)
+    t = dataclasses.replace(t, check_risk=model.check_cut if t.check_risk is None else t.check_risk,
+                            wrong_risk=model.wrong_cut if t.wrong_risk is None else t.wrong_risk)
+    notes = [] if fitted else [
+        f"risk is not calibrated for model {model_name!r}{' across languages' if crosslingual else ''}: "
+        f"it uses the coefficients fitted for "
+        f"{model.embedding_model!r}, whose similarities are on another scale (qe calibrate fits one)"]
+    return t, model, notes
+
+
+def _scored(bead: Bead, scores: BeadScores, flags: list[Flag], src: Document, tgt: Document, model: RiskModel,
+            t: Thresholds) -> ScoredBead:
+    risk = bead_risk(model, bead, scores, flags, src.join(bead.src), tgt.join(bead.tgt),
+                     languages=(src.language, tgt.language))
+    return ScoredBead(bead, scores, tuple(flags), verdict_for(risk.value, t.check_risk, t.wrong_risk), risk)
 
 
 def _relatedness_note(beads: list[Bead], sims: list[float | None], n_src: int, t: Thresholds) -> list[str]:
@@ -218,8 +221,10 @@ def check(
         flag_lists = [[dataclasses.replace(f, waived=True) if f.key in config.waivers else f for f in fl]
                       for fl in flag_lists]
 
-    scored = [ScoredBead(b, s, tuple(f), _verdict(b, s, f, t)) for b, s, f in zip(beads, scores, flag_lists)]
-    notes = unrelated + calibration_note
+    t, risk_model, risk_note = _risk_settings(t, a.model_name, not config.same_language)
+    scored = [_scored(b, s, f, src, tgt, risk_model, t)
+              for b, s, f in zip(beads, scores, flag_lists)]
+    notes = unrelated + calibration_note + risk_note
     if not config.check_names:
         notes.append("names and numbers were not checked")
     if via_back:
@@ -234,6 +239,7 @@ def check(
         "segmenter": "presplit" if config.presplit else f"{SEGMENTER_NAME}:{config.src_lang}/{config.target_language}",
         "alignment": config.align.describe(),
         **(via_back or scorer.signatures()),
+        "risk": risk_model.id + ("" if not risk_note else " (uncalibrated for this model)"),
         "thresholds": "|".join(f"{k}:{v}" for k, v in dataclasses.asdict(t).items()),
     }
     if config.waivers:

@@ -180,15 +180,26 @@ def click(b: Browser, selector: str) -> None:
 def test_page_renders(browser, sample_page):
     browser.open(sample_page)
     assert browser.js("document.title") == "qe review: kherson.translation.txt"
-    assert visible_beads(browser) == [0, 1, 2, 3, 4, 5, 6]
+    # riskiest first (document order between equal risks): the sentences to read first
+    assert visible_beads(browser) == RISK_ORDER
+    assert browser.js("document.querySelector('th[data-sort=risk]').getAttribute('aria-sort')") == "descending"
     assert browser.js("document.querySelector('.gate').textContent") == "FAILED"
     assert browser.js("document.getElementById('shown').textContent") == "showing 7 of 7 sentences"
     assert browser.js("document.getElementById('decided').textContent") == \
         "flags: 0 waived · 0 accepted · 3 undecided"
     # the original's form beside the flagged name, in the translation column
-    assert "Hosen — original: Kherson" in browser.js("document.querySelector('#beads tr td:nth-child(4)').innerText")
+    assert "Hosen — original: Kherson" in browser.js("document.querySelector('#beads tr[data-bead=\"0\"] td:nth-child(4)').innerText")
     errors = [e for e in browser.events if e.get("method") == "Runtime.exceptionThrown"]
     assert not errors, errors
+
+
+RISK_ORDER = [5, 1, 0, 4, 6, 3, 2]  # risks 0.95, 0.71, 0.65, 0.65, 0.5, 0.15, 0.08
+
+
+def test_the_page_opens_riskiest_first_even_without_its_script(sample_page):
+    html = sample_page.read_text(encoding="utf-8")
+    order = [int(m) for m in __import__("re").findall(r'<tr class="v-\w+" data-bead="(\d+)"', html)]
+    assert order == RISK_ORDER
 
 
 def test_sorting_by_a_score_reorders_rows(browser, sample_page):
@@ -203,16 +214,18 @@ def test_sorting_by_a_score_reorders_rows(browser, sample_page):
     assert visible_beads(browser) == [0, 1, 4, 5, 6, 2, 3]
     click(browser, "th[data-sort=bead] button")
     assert visible_beads(browser) == [0, 1, 2, 3, 4, 5, 6]
+    click(browser, "th[data-sort=risk] button")
+    assert visible_beads(browser) == RISK_ORDER
 
 
 def test_flagged_only_and_search_filter_rows(browser, sample_page):
     browser.open(sample_page)
     click(browser, "#flagged")
-    assert visible_beads(browser) == [0, 1, 4]
+    assert visible_beads(browser) == [1, 0, 4]
     assert browser.js("document.getElementById('shown').textContent") == "showing 3 of 7 sentences"
     click(browser, "#flagged")
     click(browser, "#problems")
-    assert visible_beads(browser) == [0, 1, 4, 5, 6]  # check or wrong
+    assert visible_beads(browser) == [5, 1, 0, 4, 6]  # check or wrong
     click(browser, "#problems")
     browser.type_into("#q", "GENERATORS")  # case-insensitive
     assert visible_beads(browser) == [1]

@@ -100,7 +100,7 @@ def test_json_output_is_machine_readable(write, tmp_path):
     a = write("a.txt", ORIGINAL)
     result = run(*check_args(a, a, tmp_path, "--format", "json"))
     data = json.loads(result.output)
-    assert data["passed"] is True and data["schema"] == 2
+    assert data["passed"] is True and data["schema"] == 3
     assert len(data["beads"]) == 4
 
 

@@ -241,3 +241,37 @@ def test_example_workflow_and_hooks_are_valid_yaml():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert {h["id"] for h in hooks} == {"qe-check", "qe-check-system"}
     assert all(h["entry"].startswith("qe check") and h["pass_filenames"] is False for h in hooks)
+
+
+def test_max_risk_gates_on_the_riskiest_sentence(pair):
+    report = json.loads(qe_check("--format", "json", "--no-fail-on-major").output)
+    risks = [b["risk"] for b in report["beads"]]
+    assert all(0.0 <= r <= 1.0 for r in risks) and all(b["explanation"] for b in report["beads"])
+    highest = max(risks)
+    failed = qe_check("--no-fail-on-major", "--max-risk", str(round(highest - 0.01, 2)))
+    assert failed.exit_code == ExitCode.GATE_FAILED and "with risk above" in failed.output
+    assert qe_check("--no-fail-on-major", "--max-risk", "1").exit_code == ExitCode.PASSED
+    (pair / "qe.toml").write_text(f"max_risk = {round(highest - 0.01, 2)}\nfail_on_major_flags = false\n")
+    assert qe_check().exit_code == ExitCode.GATE_FAILED, "max_risk from the file was not applied"
+
+
+def test_name_flags_fail_the_gate_on_their_own_whatever_the_risk(pair):
+    assert qe_check("--max-risk", "1", "--wrong-risk", "0.99", "--check-risk", "0.98").exit_code == \
+        ExitCode.GATE_FAILED
+
+
+def test_wrong_fraction_counts_verdicts_from_the_risk(pair):
+    report = json.loads(qe_check("--format", "json", "--no-fail-on-major", "--wrong-risk", "0.01",
+                                 "--check-risk", "0.01").output)
+    assert {b["verdict"] for b in report["beads"]} == {"wrong"}
+    assert qe_check("--no-fail-on-major", "--wrong-risk", "0.01", "--check-risk", "0.01",
+                    "--max-wrong", "0.5").exit_code == ExitCode.GATE_FAILED
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--max-risk", "1.5"], "max_risk is a risk and must lie in 0..1"),
+    (["--check-risk", "0.7", "--wrong-risk", "0.5"], "check_risk (0.7) must not exceed wrong_risk (0.5)"),
+])
+def test_risk_settings_are_validated(pair, args, message):
+    result = qe_check(*args)
+    assert result.exit_code == ExitCode.USAGE and message in result.output

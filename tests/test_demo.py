@@ -67,3 +67,29 @@ def test_different_article_is_called_unrelated(real_embedder):
     report = qe.check(FT / "original.en.txt", CORPORA / "politico-call" / "original.en.txt", embedder=real_embedder)
     assert not report.passed
     assert any(n.startswith("unrelated documents") for n in report.notes)
+
+
+def _major_flag_beads(report):
+    return [b for b in report.beads if any(f.severity.value == "major" and not f.waived for f in b.flags)]
+
+
+def test_every_sentence_with_a_major_flag_has_risk_above_the_wrong_cut(reports, real_embedder):
+    """The seed pairs: a mangled name makes a sentence wrong by its risk, as it did by the old verdict."""
+    from qe.pipeline import CheckConfig
+
+    dn = CORPORA / "dn-editorial"
+    planted = qe.check(dn / "original.sv.txt", CORPORA.parent / "tests" / "fixtures" / "crosslang" /
+                       "dn-editorial.planted.en.txt", CheckConfig(src_lang="sv", tgt_lang="en"))
+    for report in (*reports.values(), planted):
+        flagged = _major_flag_beads(report)
+        assert flagged
+        for b in flagged:
+            assert b.risk.value > report.thresholds.wrong_risk and b.verdict.value == "wrong"
+            assert any("→" in r or "missing" in r for r in b.risk.reasons[:1]), b.risk.reasons
+
+
+def test_riskiest_sentences_are_explained_and_a_faithful_text_is_all_ok(reports, real_embedder):
+    for report in reports.values():
+        assert all(b.risk is not None and b.risk.reasons for b in report.beads)
+    same = qe.check(FT / "original.en.txt", FT / "original.en.txt", embedder=real_embedder)
+    assert {b.verdict.value for b in same.beads} == {"ok"}

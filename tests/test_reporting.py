@@ -30,6 +30,7 @@ from qe.models import (
     FlagKind,
     Gate,
     Report,
+    Risk,
     ScoredBead,
     Sentence,
     Severity,
@@ -109,9 +110,21 @@ def sample_report(*, cross_language: bool = False, waived: bool = False) -> Repo
         (Bead((5,), ()), (None, None, None), [], Verdict.WRONG),
         (Bead((), (5,)), (None, None, None), [], Verdict.CHECK),
     ]
-    beads = tuple(ScoredBead(b, BeadScores(bleu, chrf, sim), tuple(flags), verdict)
-                  for b, (bleu, chrf, sim), flags, verdict in rows)
-    thresholds = Thresholds(check_similarity=0.8, wrong_similarity=0.55, min_chrf=None,
+    # risks as the pipeline would give them (fixed here: the report's layout is under test, not the model)
+    risks = [
+        Risk(0.12 if waived else 0.65, ("similarity high (0.91)",) if waived else
+             ("name changed: Kherson → Hosen", "similarity high (0.91)"), "test"),
+        Risk(0.2 if waived else 0.71, ("2 sentences merged or split",) if waived else
+             ("name changed: Kherson → Hosen", "2 sentences merged or split"), "test"),
+        Risk(0.08, ("similarity high (1.00)", "chrF high (100)"), "test"),
+        Risk(0.15, ("similarity high (1.00)", "moved out of order"), "test"),
+        Risk(0.65, ("number changed: 3,000 → 30,000",), "test"),
+        Risk(0.95, ("omitted: no counterpart in the translation",), "test"),
+        Risk(0.5, ("added: not in the original",), "test"),
+    ]
+    beads = tuple(ScoredBead(b, BeadScores(bleu, chrf, sim), tuple(flags), verdict, risk)
+                  for (b, (bleu, chrf, sim), flags, verdict), risk in zip(rows, risks))
+    thresholds = Thresholds(check_similarity=0.8, wrong_similarity=0.55, check_risk=0.4, wrong_risk=0.6, min_chrf=None,
                             ignored_flag_kinds=("spelling-variant",))
     reasons = [] if waived else ["2 major name/number flag(s)"]
     reasons.append("1 of 7 original sentences omitted (limit 10%)")

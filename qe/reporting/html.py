@@ -82,6 +82,7 @@ td.id{font-size:12px;color:var(--muted)}td.id b{color:var(--ink);font-size:14px}
 .b-omitted{background:#b3261e;color:#fff}.b-added{background:#6b3fa0;color:#fff}.b-moved{background:#e07b00;color:#fff}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .sc{display:inline-block;min-width:3.4em;padding:1px 4px;border-radius:3px;text-align:right}
+.why{white-space:normal;text-align:left;font-size:.8em;color:#444;margin-top:2px}
 .s-good{background:#cdebd6;color:#14532d}.s-warn{background:#ffe7a3;color:#6b4500}.s-bad{background:#f7c4c1;color:#7f1d1d}
 .s-na{color:var(--muted)}.s-plain{background:#e4e7eb}
 .vd{font-weight:700;text-transform:uppercase;font-size:12px}
@@ -108,7 +109,7 @@ _JS = r"""
   var rows = Array.prototype.slice.call(tbody.rows);
   var texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
   rows.forEach(function (r, i) { r._qeText = texts[i]; });
-  var state = { sort: "bead", dir: 1 };
+  var state = { sort: "risk", dir: -1 };  // riskiest first: the sentences an editor should read
   var decisions = {};
   data.flags.forEach(function (f) { if (f.waived) { decisions[f.key] = "waived"; } });
 
@@ -329,11 +330,13 @@ def _row(report: Report, k: int, sb: ScoredBead, flag_ids: dict[int, int], cross
     return (
         f'<tr class="v-{sb.verdict.value}" data-bead="{k}" data-bleu="{_attr_num(s.bleu)}" '
         f'data-chrf="{_attr_num(s.chrf)}" data-similarity="{_attr_num(s.similarity)}" '
+        f'data-risk="{_attr_num(sb.risk.value if sb.risk else None)}" '
         f'data-verdict="{_VERDICT_RANK[sb.verdict]}" data-flags="{len(sb.flags)}">'
         f'<td class="id"><b>{k}</b><br>{escape(b.bead_format())}</td><td>{badge}</td>'
         f"<td>{_sentences(report, sb, 'src')}</td><td>{_sentences(report, sb, 'tgt')}{flags}</td>"
         + _score_cell(s.bleu, "bleu", t, na_lex) + _score_cell(s.chrf, "chrf", t, na_lex)
         + _score_cell(s.similarity, "similarity", t, na_sim)
+        + _risk_cell(sb)
         + f'<td><span class="vd vd-{sb.verdict.value}">{sb.verdict.value}</span></td></tr>'
     )
 
@@ -367,6 +370,21 @@ def _rule_rows(flags: list[Flag]) -> str:
     )
 
 
+def _risk_cell(sb: ScoredBead) -> str:
+    if sb.risk is None:
+        return '<td class="num"><span class="sc s-na" title="no risk: a bead built by hand">n/a</span></td>'
+    css = {Verdict.OK: "s-good", Verdict.CHECK: "s-warn", Verdict.WRONG: "s-bad"}[sb.verdict]
+    why = f'<div class="why">{escape(sb.risk.explanation)}</div>' if sb.risk.reasons else ""
+    return f'<td class="num"><span class="sc {css}">{sb.risk.value:.2f}</span>{why}</td>'
+
+
+def _by_risk(report: Report) -> list[tuple[int, ScoredBead]]:
+    """Riskiest first (document order among equals; beads without a risk last),
+    the order the page opens in even before its script runs."""
+    return sorted(enumerate(report.beads), key=lambda kb: (kb[1].risk is None,
+                                                           -(kb[1].risk.value if kb[1].risk else 0), kb[0]))
+
+
 def _json_for_script(data: object) -> str:
     # Inside <script> only "</" could end the element; escaping every <, > and &
     # as \\u sequences keeps the JSON valid and the HTML parser blind to it.
@@ -391,7 +409,7 @@ def render_html(report: Report) -> str:
     na = (f"not applicable: the original is '{src_lang}' and the translation '{tgt_lang}'; "
           "BLEU and chrF only compare texts in one language" if cross else "not applicable")
     flag_ids = {id(f): n for n, f in enumerate(report.flags)}
-    rows = "".join(_row(report, k, sb, flag_ids, cross) for k, sb in enumerate(report.beads))
+    rows = "".join(_row(report, k, sb, flag_ids, cross) for k, sb in _by_risk(report))
 
     kinds: dict[str, int] = {}
     for sb in report.beads:
@@ -455,7 +473,8 @@ def render_html(report: Report) -> str:
 {rule_card}
 <details><summary>Thresholds used</summary><table>{thresholds}</table></details>
 <details><summary>Reproducibility signature</summary><dl class="sig">{signature}</dl></details>
-<p class="legend">Click a column heading to sort. Rows: <span class="vd vd-ok">ok</span> / <span class="vd vd-check">check</span> /
+<p class="legend">Riskiest sentences first; click a column heading to sort. Risk: how likely the sentence is wrong
+ (0–1), with what moved it most; verdict <span class="vd vd-check">check</span> from {t.check_risk}, <span class="vd vd-wrong">wrong</span> from {t.wrong_risk}. Rows: <span class="vd vd-ok">ok</span> / <span class="vd vd-check">check</span> /
  <span class="vd vd-wrong">wrong</span>. Similarity: red below {t.wrong_similarity}, amber below {t.check_similarity};
  chrF: amber below {t.check_chrf}; BLEU bands (a rough guide, no gate): below {_BLEU_BANDS[0]:g}, below {_BLEU_BANDS[1]:g}.
  Highlighted words are flagged names/numbers; the translation shows the original's form beside them.</p>
@@ -470,12 +489,13 @@ def render_html(report: Report) -> str:
 </div>
 <main>
 <table class="beads">
-<colgroup><col style="width:6.5em"><col style="width:7.5em"><col><col><col style="width:4.8em"><col style="width:4.8em"><col style="width:5.4em"><col style="width:5.6em"></colgroup>
+<colgroup><col style="width:6.5em"><col style="width:7.5em"><col><col><col style="width:4.8em"><col style="width:4.8em"><col style="width:5.4em"><col style="width:11em"><col style="width:5.6em"></colgroup>
 <thead><tr><th data-sort="bead" data-dir="1"><button type="button">bead</button></th><th>type</th>
 <th>original ({escape(src_lang)})</th><th>translation ({escape(tgt_lang)})</th>
 <th data-sort="bleu" data-dir="1"><button type="button">BLEU</button></th>
 <th data-sort="chrf" data-dir="1"><button type="button">chrF</button></th>
 <th data-sort="similarity" data-dir="1"><button type="button">similarity</button></th>
+<th data-sort="risk" data-dir="-1"><button type="button">risk</button></th>
 <th data-sort="verdict" data-dir="-1"><button type="button">verdict</button></th></tr></thead>
 <tbody id="beads">{rows}</tbody></table>
 </main>

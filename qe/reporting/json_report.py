@@ -1,4 +1,14 @@
-"""Report <-> JSON, the full-detail machine format (schema in README)."""
+"""Report <-> JSON, the full-detail machine format (schema in README).
+
+Schema versions:
+  1  the first.
+  2  every flag names the rule that raised it ("rule": "N102"; qe rules lists them).
+  3  every bead carries `risk` (0..1, higher = worse; null only for a bead built
+     by hand without one) and `explanation` (the two or three things that moved
+     the risk most, "; "-separated); `verdict` now comes from the risk's cut
+     points (`thresholds.check_risk`, `thresholds.wrong_risk`); `signature.risk`
+     names the risk model.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +17,7 @@ import json
 
 from qe.models import Report
 
-# 2: every flag names the rule that raised it ("rule": "N102"; qe rules lists them)
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # the changes of each version are in the module docstring
 
 
 def report_dict(report: Report) -> dict:
@@ -54,6 +63,8 @@ def report_dict(report: Report) -> dict:
                 "type": sb.bead.kind.value, "shape": sb.bead.shape,
                 "moved": sb.bead.moved, "confidence": sb.bead.confidence,
                 "bleu": sb.scores.bleu, "chrf": sb.scores.chrf, "similarity": sb.scores.similarity,
+                "risk": None if sb.risk is None else sb.risk.value,
+                "explanation": None if sb.risk is None else sb.risk.explanation,
                 "verdict": sb.verdict.value,
                 "flags": [flag(f) for f in sb.flags],
             }

@@ -16,7 +16,7 @@ def setting_text(value: object) -> str:
     return "off" if value is None else str(value)
 
 
-def render_summary(report: Report, *, max_flags: int = 20) -> str:
+def render_summary(report: Report, *, max_flags: int = 20, max_risky: int = 5) -> str:
     c = report.corpus
     verdicts = {v: sum(1 for b in report.beads if b.verdict is v) for v in Verdict}
     kinds: dict[str, int] = {}
@@ -29,6 +29,15 @@ def render_summary(report: Report, *, max_flags: int = 20) -> str:
         "beads       " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())),
         "verdicts    " + ", ".join(f"{v.value} {n}" for v, n in verdicts.items()),
     ]
+    risky = sorted((b for b in report.beads if b.risk is not None and b.verdict is not Verdict.OK),
+                   key=lambda b: -b.risk.value)
+    if risky:
+        lines.append(f"riskiest ({len(risky)} of {len(report.beads)} beads check or wrong):")
+        for b in risky[:max_risky]:
+            where = f"s{b.bead.src[0] + 1}" if b.bead.src else f"t{b.bead.tgt[0] + 1}"
+            lines.append(f"  {where:>4} {b.risk.value:.2f} {b.verdict.value:5} {b.risk.explanation}")
+        if len(risky) > max_risky:
+            lines.append(f"  … {len(risky) - max_risky} more in the reports")
     for note in report.notes:
         lines.append(f"note: {note}")
     flags = report.flags

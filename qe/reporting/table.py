@@ -15,6 +15,8 @@ Columns (the order is part of the format; documented in docs/ci.md):
     bleu, chrf    sentence BLEU / chrF, 0..100; empty when not applicable
     similarity    embedding cosine similarity; empty for omitted/added
     confidence    the aligner's confidence in the bead, 0..1, where it has one
+    risk          how likely the sentence is wrong, 0..1 (qe.risk); the verdict comes from it
+    explanation   what moved the risk most, in words ("name changed: Kherson → Hosen; similarity low")
     verdict       ok, check or wrong
     flag_count    number of name/number flags (waived ones included)
     flags         the flags as text, one "severity kind [rule]: message" per flag, "; "-separated
