@@ -259,15 +259,19 @@ def _phrase(feature: str, value: float, up: bool, flags: Sequence[Flag]) -> str:
 
 
 def _reasons(model: RiskModel, features: Mapping[str, float | None], parts: Mapping[str, float],
-             flags: Sequence[Flag], up: bool, floor_applied: bool) -> tuple[str, ...]:
-    """The two or three contributions that pushed the risk the way it went."""
+             flags: Sequence[Flag], up: bool) -> tuple[str, ...]:
+    """The two or three contributions that pushed the risk the way it went;
+    a major flag always first (it alone makes a sentence wrong), and at least
+    the strongest push when none reaches `explain_min`."""
     sign = 1.0 if up else -1.0
-    ranked = sorted((p * sign, f) for f, p in parts.items() if p * sign >= model.explain_min)
-    chosen = [f for _, f in reversed(ranked)][:3]
-    if floor_applied:  # the flag set this risk, whatever the model weighed: say it first
-        flag_terms = [f for f in ("major_name_flags", "major_number_flags") if features.get(f)]
-        chosen = (flag_terms + [f for f in chosen if f not in flag_terms])[:3]
-    return tuple(_phrase(f, float(features[f]), up, flags) for f in chosen if features.get(f) is not None)
+    ranked = sorted(((p * sign, f) for f, p in parts.items() if features.get(f) is not None and p * sign > 0),
+                    reverse=True)
+    chosen = [f for push, f in ranked if push >= model.explain_min][:3] or [f for _, f in ranked[:1]]
+    flag_terms = [f for f in ("major_name_flags", "major_number_flags") if features.get(f)]
+    chosen = (flag_terms + [f for f in chosen if f not in flag_terms])[:3]
+    if not chosen:
+        return ("nothing stands out",)
+    return tuple(_phrase(f, float(features[f]), up, flags) for f in chosen)
 
 
 # ------------------------------------------------------------------ scoring
@@ -291,9 +295,8 @@ def bead_risk(model: RiskModel, bead: Bead, scores: BeadScores, flags: Sequence[
                              same_language=same_language)
     _, parts = model.logit(features)
     value = model.risk(features)
-    floor_applied = value == model.major_flag_floor and model.probability(features) < value
     up = value >= model.check_cut
-    return Risk(round(value, 4), _reasons(model, features, parts, flags, up, floor_applied), model.id)
+    return Risk(round(value, 4), _reasons(model, features, parts, flags, up), model.id)
 
 
 def verdict_for(risk: float, check_cut: float, wrong_cut: float) -> Verdict:
