@@ -58,6 +58,8 @@ RULE_CASES = [
      'Harriet Pelow opened the debate.', "en", "en"),
     ("N118", 'Lena Hallengren svarade på frågan.',
      'Lena Halengren svarade på frågan.', "sv", "sv"),
+    ("N226", 'Prices on the exchange are quoted in EUR.',
+     'Prices on the exchange are quoted in euros.', "en", "en"),
     ("N110", 'The minister said the plan would work.',
      'The minister said in Brussels the plan would work.', "en", "en"),
     ("N110", 'The bill is being debated by the deputies.',

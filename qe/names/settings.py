@@ -78,6 +78,9 @@ class Settings:
     # Cities of at least this population make the shipped place index
     # (qe/data/place_variants.tsv.gz; regenerate with write_place_index).
     place_min_population: int = 100_000
+    # Words of a currency's name that say which currency it is (dollar, euro,
+    # dong); shorter ones (US in "US Dollar") name a country. ISO 4217 names.
+    currency_word_min_length: int = 4
 
 
 SETTINGS = Settings()

@@ -288,8 +288,26 @@ def _weak_name(name: Name, pair: Pair, side: _Side) -> bool:
 
 
 # A name of the original with no counterpart is missing unless one of these holds.
+@quiets("N226")
+def _currency_named(name: Name, pair: Pair, side: _Side) -> bool:
+    """A currency code written as its currency's name (EUR / euros, VND / dong): the same currency."""
+    if len(name.tokens) != 1 or not _currency_code(name.tokens[0].text):
+        return False
+    return bool(_currency_words(name.tokens[0].text) & {t.norm for t in pair.other(side).tokens})
+
+
+def _currency_words(code: str) -> frozenset[str]:
+    """The words of an ISO 4217 currency's name, singular and plural (USD: dollar, dollars)."""
+    import pycountry
+
+    words = {w.casefold() for w in pycountry.currencies.get(alpha_3=code).name.split()
+             if len(w) >= SETTINGS.currency_word_min_length}
+    return frozenset(words | {w + "s" for w in words})
+
+
 MISSING_EQUIVALENCES: tuple[Rule, ...] = (
     _demonym_or_date_rule, _bracketed_abbreviation_rule, _unit_of_number, _acronym_written_out, _acronym_kept,
+    _currency_named,
 )
 # A translation name that no original name accounts for is added unless one of these holds.
 ADDED_EQUIVALENCES: tuple[Rule, ...] = (
