@@ -123,6 +123,7 @@ class FlagKind(str, enum.Enum):
     ADDED = "added"  # a name the original does not have
     NUMBER_CHANGED = "number-changed"
     NUMBER_MISSING = "number-missing"
+    HIDDEN = "hidden-characters"  # control, bidi, invisible or look-alike characters (qe.hidden)
 
 
 @dataclass(frozen=True)

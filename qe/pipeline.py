@@ -13,6 +13,7 @@ from qe.align import AlignSettings, align, build_runs
 from qe.embed import Embedder, calibration_for, make_embedder
 from qe.errors import ConfigError
 from qe.gate import decide
+from qe.hidden import comparison_document, hidden_flags, visible
 from qe.io import DEFAULT_MAX_BYTES, read_text
 from qe.metrics import PairText, Scorer
 from qe.models import (
@@ -76,14 +77,15 @@ def load_document(source: DocumentSource, language: str, *, presplit: bool = Fal
     if isinstance(source, Document):
         return source
     text = read_text(source, max_bytes=max_bytes)
-    return split_sentences(text, language, presplit=presplit, name=str(source))
+    # the cleaning stage: from here on, hidden characters are visible code points
+    return split_sentences(visible(text), language, presplit=presplit, name=visible(str(source)))
 
 
 def document_from_text(text: str, language: str = "en", *, presplit: bool = False, name: str = "") -> Document:
-    from qe.io import decode_text
+    from qe.io import normalise_text
 
-    return split_sentences(decode_text(text.encode("utf-8"), source=name or "text"), language,
-                           presplit=presplit, name=name)
+    text = normalise_text(text, source=name or "text")
+    return split_sentences(visible(text), language, presplit=presplit, name=visible(name))
 
 
 def _bead_similarity(src_vecs: np.ndarray, tgt_vecs: np.ndarray, bead: Bead) -> float | None:
@@ -215,8 +217,12 @@ def check(
     unrelated = _relatedness_note(beads, sims, len(src), t)
     # names of an unrelated text are all "missing" or "changed": noise, not findings
     run_names = config.check_names and not unrelated
-    flag_lists = check_names(src, tgt, beads, ignore_rules=config.ignore_rules) if run_names \
-        else [[] for _ in beads]
+    # names are compared as a reader sees them: a disguised "Кherson" is Kherson,
+    # and the hidden-characters flag says what disguised it
+    flag_lists = (check_names(comparison_document(src), comparison_document(tgt), beads,
+                                ignore_rules=config.ignore_rules) if run_names
+                  else [[] for _ in beads])
+    flag_lists = [hidden + list(fl) for hidden, fl in zip(hidden_flags(src, tgt, beads), flag_lists)]
     if config.waivers:
         flag_lists = [[dataclasses.replace(f, waived=True) if f.key in config.waivers else f for f in fl]
                       for fl in flag_lists]

@@ -18,11 +18,21 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from html import escape
+from html import escape as _escape_markup
 from pathlib import PurePath
 
+from qe.hidden import json_visible, visible
 from qe.models import BeadKind, Flag, Report, ScoredBead, Severity, Thresholds, Verdict
 from qe.reporting.summary import setting_text
+
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """Text for the page: hidden characters as code points first (a bidi
+    override must not reorder what the editor reads), then markup-escaped
+    (so the ``<U+202E>`` that stands for one is not read as a tag)."""
+    return _escape_markup(visible(text), quote)
+
 
 _VERDICT_RANK = {Verdict.OK: 0, Verdict.CHECK: 1, Verdict.WRONG: 2}
 # Sentence BLEU has no threshold of ours; these bands are the usual rough
@@ -388,7 +398,7 @@ def _by_risk(report: Report) -> list[tuple[int, ScoredBead]]:
 def _json_for_script(data: object) -> str:
     # Inside <script> only "</" could end the element; escaping every <, > and &
     # as \\u sequences keeps the JSON valid and the HTML parser blind to it.
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = json_visible(json.dumps(data, ensure_ascii=False, sort_keys=True))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from qe.hidden import json_visible
 from qe.models import Report
 
 SCHEMA_VERSION = 3  # the changes of each version are in the module docstring
@@ -83,4 +84,4 @@ def _count(values) -> dict[str, int]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    return json_visible(json.dumps(report_dict(report), ensure_ascii=False, indent=2)) + "\n"

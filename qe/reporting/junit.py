@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Sequence
 
 from qe.gate import failing_beads
+from qe.hidden import visible
 from qe.models import Report, Verdict
 
 # XML 1.0 cannot hold most control characters, even escaped; a document may.
@@ -22,7 +23,7 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def _x(text: object) -> str:
-    return _NOT_XML.sub("\ufffd", str(text))
+    return _NOT_XML.sub("\ufffd", visible(str(text)))
 
 
 def _suite(report: Report) -> ET.Element:
