@@ -37,8 +37,14 @@ def report_table(report: Report):
 
 
 def render_csv(report: Report) -> str:
+    import pandas as pd
+
+    from qe.reporting.cells import spreadsheet_cell
+
+    rows = [{c: spreadsheet_cell(v) for c, v in row.items()} for row in report_rows(report)]
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
     # The BOM makes Excel read the file as UTF-8; CRLF is what RFC 4180 and Excel expect.
-    return "\ufeff" + report_table(report).to_csv(index=False, lineterminator="\r\n")
+    return "\ufeff" + table.to_csv(index=False, lineterminator="\r\n")
 
 
 __all__ = ["COLUMNS", "flag_text", "render_csv", "report_rows", "report_table", "signature_text"]

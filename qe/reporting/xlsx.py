@@ -7,6 +7,7 @@ import dataclasses
 import io
 
 from qe.models import Report
+from qe.reporting.cells import spreadsheet_row
 from qe.reporting.summary import setting_text
 from qe.reporting.table import COLUMNS, report_rows
 
@@ -29,7 +30,7 @@ def render_xlsx(report: Report) -> bytes:
     top = Alignment(vertical="top")
     verdict_col = COLUMNS.index("verdict")
     for row in report_rows(report):
-        ws.append([row[c] for c in COLUMNS])
+        ws.append(spreadsheet_row(row[c] for c in COLUMNS))
         cells = ws[ws.max_row]
         for name, cell in zip(COLUMNS, cells, strict=True):
             cell.alignment = wrap if name in _WIDTHS else top
@@ -46,17 +47,17 @@ def render_xlsx(report: Report) -> bytes:
     meta = wb.create_sheet("report")
     meta.append(["item", "value"])
     meta["A1"].font = meta["B1"].font = Font(bold=True)
-    meta.append(["gate", "passed" if report.passed else "failed"])
+    meta.append(spreadsheet_row(["gate", "passed" if report.passed else "failed"]))
     for reason in report.gate.reasons:
-        meta.append(["gate reason", reason])
+        meta.append(spreadsheet_row(["gate reason", reason]))
     for note in report.notes:
-        meta.append(["note", note])
+        meta.append(spreadsheet_row(["note", note]))
     for k, v in dataclasses.asdict(report.corpus).items():
-        meta.append([f"document {k}", "n/a" if v is None else v])
+        meta.append(spreadsheet_row([f"document {k}", "n/a" if v is None else v]))
     for k, v in dataclasses.asdict(report.thresholds).items():
-        meta.append([f"threshold {k}", setting_text(v) if v is None or isinstance(v, (list, tuple)) else v])
+        meta.append(spreadsheet_row([f"threshold {k}", setting_text(v) if v is None or isinstance(v, (list, tuple)) else v]))
     for k, v in report.signature.items():
-        meta.append([f"signature {k}", v])
+        meta.append(spreadsheet_row([f"signature {k}", v]))
     meta.column_dimensions["A"].width = 32
     meta.column_dimensions["B"].width = 100
 
