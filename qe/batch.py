@@ -81,17 +81,30 @@ class BatchResult:
 
 # -- naming and hashing -----------------------------------------------------
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_SAFE = re.compile(r"[A-Za-z0-9_-]")
+_MAX_DIR_NAME = 120  # bytes; file systems allow 255, and paths under docs/ stay readable
 
 
 def report_dir_name(record_id: str) -> str:
-    """A directory name for a record id: the id itself when it is a safe file
-    name, otherwise a cleaned form plus a hash (so distinct ids never collide)."""
-    clean = _UNSAFE.sub("_", record_id).strip("._")[:80]
-    if clean == record_id:
-        return clean
-    digest = hashlib.blake2b(record_id.encode("utf-8"), digest_size=4).hexdigest()
-    return f"{clean or 'record'}-{digest}"
+    """A folder name for a record id, distinct for distinct ids.
+
+    Letters, digits, ``_`` and ``-`` stand for themselves and ``.`` too except
+    in front; every other character is written as ``%XX`` per UTF-8 byte, so
+    the mapping is one-to-one and no id can be chosen to land on another's
+    folder. A name longer than the limit keeps its start and ends in ``~`` and
+    a 64-bit hash of the id (``~`` itself is always encoded, so a short name
+    never looks like a shortened one)."""
+    out = []
+    for k, ch in enumerate(record_id):
+        if _SAFE.match(ch) or (ch == "." and k > 0):
+            out.append(ch)
+        else:
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass")))
+    name = "".join(out)
+    if len(name) <= _MAX_DIR_NAME:
+        return name
+    digest = hashlib.blake2b(record_id.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return f"{name[:_MAX_DIR_NAME - 17].rstrip('%0123456789ABCDEF') or 'record'}~{digest}"
 
 
 def record_config(record: FeedRecord, base: CheckConfig, decisions: Sequence[Decision] = ()) -> CheckConfig:
@@ -115,7 +128,7 @@ def record_hash(record: FeedRecord, config: CheckConfig, embedder_key: str, form
     h = hashlib.sha256()
     for part in (__version__, record.id, record.original, record.translation, repr(config), embedder_key,
                  ",".join(formats)):
-        h.update(part.encode("utf-8"))
+        h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
 

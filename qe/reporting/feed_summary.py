@@ -8,11 +8,14 @@ import dataclasses
 import html
 import io
 import json
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from qe.hidden import json_visible, visible
 from qe.io import write_atomic
+from qe.reporting.cells import spreadsheet_row
 
 
 class Status:
@@ -88,7 +91,7 @@ def render_summary_text(rows: Sequence[DocumentRow], *, limit: int = 20) -> str:
 
 def render_summary_json(rows: Sequence[DocumentRow], signature: dict[str, str]) -> str:
     doc = {"totals": _totals(rows), "signature": signature, "documents": [dataclasses.asdict(r) for r in rows]}
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_visible(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
 
 
 def render_summary_csv(rows: Sequence[DocumentRow]) -> str:
@@ -96,7 +99,7 @@ def render_summary_csv(rows: Sequence[DocumentRow]) -> str:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(SUMMARY_COLUMNS)
     for r in rows:
-        writer.writerow(["" if v is None else v for v in dataclasses.astuple(r)])
+        writer.writerow(spreadsheet_row("" if v is None else v for v in dataclasses.astuple(r)))
     return "\ufeff" + buf.getvalue()  # the BOM makes Excel read UTF-8
 
 
@@ -109,7 +112,9 @@ tr.passed td:first-child{border-left:4px solid #2e7d32}.muted{color:#777}"""
 
 def render_summary_html(rows: Sequence[DocumentRow], signature: dict[str, str]) -> str:
     t = _totals(rows)
-    e = html.escape
+
+    def e(text: str) -> str:
+        return html.escape(visible(text))
 
     def num(v, spec=".1f"):
         # None is "not applicable" (BLEU/chrF across languages), never a blank that reads as missing data
@@ -119,7 +124,8 @@ def render_summary_html(rows: Sequence[DocumentRow], signature: dict[str, str]) 
     for r in rows:
         name = e(r.id)
         if r.report and r.status != Status.ERROR:
-            name = f'<a href="{e(r.report)}/report.html">{name}</a>'
+            # the folder name holds %XX escapes: quote them again so the browser finds the folder
+            name = f'<a href="{e(urllib.parse.quote(r.report))}/report.html">{name}</a>'
         detail = e(r.error or r.reasons)
         body.append(
             f'<tr class="{r.status}"><td>{name}</td><td>{r.status}</td>'
