@@ -13,6 +13,17 @@ A feed is one of:
   a line, optionally ``<TAB>src_lang<TAB>tgt_lang``; relative paths are
   resolved against the manifest's folder; blank lines and ``#`` comments skipped.
 
+Paths stay inside the feed's folder: a manifest line naming an absolute path
+or one with ``..`` that leaves the folder, or a symlink in a folder feed that
+points outside it, is refused for that record (its contents would be copied
+into reports that CI may publish), unless ``allow_outside_paths`` is set.
+
+Every record is built under one guard: whatever a line holds (nesting deeper
+than the parser's recursion limit, an integer id of thousands of digits, a
+language that is not a string), that line is one record error and the rest of
+the feed is checked. A JSONL line longer than twice the size limit is not read
+into memory at all.
+
 Records are yielded lazily (one document pair in memory at a time). A record
 that cannot be used (bad JSON, a missing file, a duplicate id) is yielded with
 `error` set, so the run reports it and goes on; a feed that cannot be read at
@@ -30,12 +41,15 @@ from pathlib import Path
 from typing import Iterator
 
 from qe.errors import FeedError, QEError
-from qe.io import DEFAULT_MAX_BYTES, read_text
+from qe.hidden import visible
+from qe.io import DEFAULT_MAX_BYTES, check_max_bytes, read_text, size_text
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CSV_SUFFIXES = (".csv",)
 MANIFEST_SUFFIXES = (".tsv", ".txt")
 _KNOWN_FIELDS = ("id", "original", "translation", "src_lang", "tgt_lang")
+# ISO 639 code with an optional region or script: "en", "sv", "pt-BR", "zh-Hant".
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,2}")
 _PAIR_FILE = re.compile(r"^(?P<name>.+)\.(?P<side>original|translation)(?:\.(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z]+)?))?\.txt$")
 
 
@@ -76,11 +90,14 @@ class Feed:
     """A feed on disk; iterate it for FeedRecords. `count()` is a cheap pre-pass
     (for a progress bar's ETA) that does not parse record texts."""
 
-    def __init__(self, path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES):
+    def __init__(self, path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 allow_outside_paths: bool = False):
+        check_max_bytes(max_bytes)
         self.path = Path(path)
         _check_exists(self.path)
         self.kind = feed_kind(self.path)
         self.max_bytes = max_bytes
+        self.allow_outside_paths = allow_outside_paths
 
     def __iter__(self) -> Iterator[FeedRecord]:
         seen: set[str] = set()
@@ -99,14 +116,13 @@ class Feed:
 
     def count(self) -> int:
         if self.kind == "jsonl":
-            with self._open() as fh:
-                return sum(1 for line in fh if line.strip())
+            return sum(1 for _, line in self._lines() if line is None or line.strip())
         if self.kind == "csv":
             with self._open() as fh:
                 return max(0, sum(1 for _ in csv.reader(fh)) - 1)
         if self.kind == "manifest":
-            with self._open() as fh:
-                return sum(1 for line in fh if line.strip() and not line.lstrip().startswith("#"))
+            return sum(1 for _, line in self._lines()
+                       if line is None or (line.strip() and not line.lstrip().startswith("#")))
         return len(self._pairs())
 
     # -- readers ----------------------------------------------------------
@@ -117,28 +133,71 @@ class Feed:
         except OSError as exc:
             raise FeedError(f"{self.path}: cannot be read ({exc.strerror})") from exc
 
-    def _lines(self) -> Iterator[tuple[int, str]]:
+    @property
+    def _line_limit(self) -> int:
+        # two texts at the limit, JSON-escaped, plus the keys: no good line is longer
+        return 2 * self.max_bytes + 65536
+
+    def _lines(self) -> Iterator[tuple[int, str | None]]:
+        """(line number, line); None for a line over the length limit, which is
+        skipped in pieces rather than read into memory whole."""
+        limit = self._line_limit
         with self._open() as fh:
             try:
-                for number, line in enumerate(fh, 1):
+                number = 0
+                while True:
+                    line = fh.readline(limit)
+                    if not line:
+                        return
+                    number += 1
+                    if len(line) >= limit and not line.endswith("\n"):
+                        while line and not line.endswith("\n"):
+                            line = fh.readline(limit)
+                        yield number, None
+                        continue
                     yield number, line
             except UnicodeDecodeError as exc:
                 raise FeedError(f"{self.path}: not valid UTF-8 ({exc.reason})") from exc
+
+    def _guarded(self, build, rid: str, where: str) -> FeedRecord:
+        """build() -> FeedRecord; any failure is that record's error, not the feed's."""
+        try:
+            return build()
+        except QEError as exc:
+            return FeedRecord(id=rid, where=where, error=str(exc))
+        except (RecursionError, MemoryError, ValueError, TypeError, OverflowError, OSError) as exc:
+            return FeedRecord(id=rid, where=where, error=f"cannot be read ({type(exc).__name__}: "
+                                                          f"{str(exc)[:200]})")
 
     def _from_mapping(self, row: dict, where: str) -> FeedRecord:
         rid = row.get("id")
         if rid is None or rid == "":
             return FeedRecord(id=f"#{where}", where=where, error="record has no 'id'")
-        rid = str(rid)
+        if isinstance(rid, bool) or not isinstance(rid, (str, int)):
+            return FeedRecord(id=f"#{where}", where=where, error=f"'id' must be a string, not {type(rid).__name__}")
+        if isinstance(rid, int) and abs(rid) >= 10**64:
+            return FeedRecord(id=f"#{where}", where=where, error="'id' is a number of more than 64 digits")
+        # an id is shown in terminals, folder names and summaries: hidden characters made visible
+        rid = visible(str(rid))
+        if len(rid) > 1000:
+            return FeedRecord(id=f"#{where}", where=where, error=f"'id' is {len(rid)} characters long (at most 1000)")
+        for key in ("src_lang", "tgt_lang"):
+            lang = row.get(key)
+            if lang is None or lang == "":
+                continue
+            if not isinstance(lang, str) or not _LANGUAGE.fullmatch(lang):
+                shown = repr(lang)[:40] if isinstance(lang, str) else type(lang).__name__
+                return FeedRecord(id=rid, where=where,
+                                  error=f"'{key}' must be a language code such as 'en' or 'pt-BR', not {shown}")
         missing = [k for k in ("original", "translation") if not isinstance(row.get(k), str)]
         if missing:
             return FeedRecord(id=rid, where=where,
                               error=f"record has no text in {' and '.join(repr(m) for m in missing)}")
         for side in ("original", "translation"):
-            size = len(row[side].encode("utf-8"))
+            size = len(row[side].encode("utf-8", "surrogatepass"))
             if size > self.max_bytes:
-                return FeedRecord(id=rid, where=where, error=f"{side} is {size / 1e6:.1f} MB, over the "
-                                  f"{self.max_bytes / 1e6:.0f} MB limit (--max-bytes raises it)")
+                return FeedRecord(id=rid, where=where, error=f"{side} is {size_text(size)}, over the "
+                                  f"{size_text(self.max_bytes)} limit (--max-bytes raises it)")
         meta = tuple((str(k), "" if v is None else str(v)) for k, v in row.items() if k not in _KNOWN_FIELDS)
         return FeedRecord(id=rid, original=row["original"], translation=row["translation"],
                           src_lang=row.get("src_lang") or None, tgt_lang=row.get("tgt_lang") or None,
@@ -146,18 +205,27 @@ class Feed:
 
     def _jsonl(self) -> Iterator[FeedRecord]:
         for number, line in self._lines():
+            where = f"{self.path.name} line {number}"
+            if line is None:
+                yield FeedRecord(id=f"#line-{number}", where=where,
+                                 error=f"line is longer than {size_text(self._line_limit)} (--max-bytes raises it)")
+                continue
             if not line.strip():
                 continue
-            where = f"{self.path.name} line {number}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield FeedRecord(id=f"#line-{number}", where=where, error=f"not valid JSON ({exc.msg})")
-                continue
-            if not isinstance(row, dict):
-                yield FeedRecord(id=f"#line-{number}", where=where, error="a record must be a JSON object")
-                continue
-            yield self._from_mapping(row, where)
+            yield self._guarded(lambda: self._json_record(line, number, where), f"#line-{number}", where)
+
+    def _json_record(self, line: str, number: int, where: str) -> FeedRecord:
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            return FeedRecord(id=f"#line-{number}", where=where, error=f"not valid JSON ({exc.msg})")
+        except RecursionError:
+            return FeedRecord(id=f"#line-{number}", where=where, error="not usable JSON (nested too deeply)")
+        except ValueError as exc:  # e.g. an integer of more digits than Python converts
+            return FeedRecord(id=f"#line-{number}", where=where, error=f"not usable JSON ({exc})")
+        if not isinstance(row, dict):
+            return FeedRecord(id=f"#line-{number}", where=where, error="a record must be a JSON object")
+        return self._from_mapping(row, where)
 
     def _csv(self) -> Iterator[FeedRecord]:
         # Articles are longer than csv's default 128 kB field limit.
@@ -176,14 +244,33 @@ class Feed:
                         yield FeedRecord(id=str(row.get("id") or f"#line-{reader.line_num}"), where=where,
                                          error=f"{len(header) + len(row[None])} cells, the header has {len(header)}")
                         continue
-                    yield self._from_mapping({k: v for k, v in row.items()}, where)
+                    yield self._guarded(lambda: self._from_mapping(dict(row), where), f"#line-{reader.line_num}",
+                                        where)
             except csv.Error as exc:
                 raise FeedError(f"{self.path} line {reader.line_num}: not valid CSV ({exc})") from exc
             except UnicodeDecodeError as exc:
                 raise FeedError(f"{self.path}: not valid UTF-8 ({exc.reason})") from exc
 
+    def _inside(self, path: Path, base: Path) -> str | None:
+        """None when `path` (symlinks followed) stays inside `base`, else why not."""
+        if self.allow_outside_paths:
+            return None
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop
+            return f"{path}: cannot be resolved ({exc})"
+        if real == base or base in real.parents:
+            return None
+        return (f"{path.name if path.is_symlink() else path}: leaves the feed's folder {base} "
+                "(--allow-outside-paths allows it)")
+
     def _read_pair(self, rid: str, original: Path, translation: Path, src_lang: str | None,
                    tgt_lang: str | None, where: str) -> FeedRecord:
+        base = (self.path if self.kind == "directory" else self.path.parent).resolve()
+        for side in (original, translation):
+            outside = self._inside(side, base)
+            if outside:
+                return FeedRecord(id=rid, where=where, error=outside)
         try:
             a = read_text(original, max_bytes=self.max_bytes)
             b = read_text(translation, max_bytes=self.max_bytes)
@@ -194,6 +281,10 @@ class Feed:
     def _manifest(self) -> Iterator[FeedRecord]:
         base = self.path.resolve().parent
         for number, line in self._lines():
+            if line is None:
+                yield FeedRecord(id=f"#line-{number}", where=f"{self.path.name} line {number}",
+                                 error="line is too long for a manifest")
+                continue
             line = line.rstrip("\r\n")
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
@@ -206,7 +297,13 @@ class Feed:
                 continue
             rid, orig, trans = (c.strip() for c in cells[:3])
             langs = [c.strip() or None for c in cells[3:]] + [None, None]
-            yield self._read_pair(rid, base / orig, base / trans, langs[0], langs[1], where)
+            bad = [lang for lang in langs[:2] if lang is not None and not _LANGUAGE.fullmatch(lang)]
+            if bad:
+                yield FeedRecord(id=rid or f"#line-{number}", where=where,
+                                 error=f"{bad[0][:40]!r} is not a language code such as 'en' or 'pt-BR'")
+                continue
+            yield self._guarded(lambda: self._read_pair(rid, base / orig, base / trans, langs[0], langs[1], where),
+                                rid or f"#line-{number}", where)
 
     def _pairs(self) -> dict[str, dict[str, tuple[Path, str | None]]]:
         pairs: dict[str, dict[str, tuple[Path, str | None]]] = {}
@@ -216,6 +313,7 @@ class Feed:
             raise FeedError(f"{self.path}: cannot be listed ({exc.strerror})") from exc
         for entry in entries:
             m = _PAIR_FILE.match(entry.name)
+            # is_file() follows symlinks: a link is listed here and refused per record if it leaves the folder
             if m and entry.is_file():
                 pairs.setdefault(m["name"], {})[m["side"]] = (Path(entry.path), m["lang"])
         return pairs
