@@ -32,8 +32,17 @@ app = typer.Typer(
 _NO_GATE = GateChoices(config_file=None, thresholds={}, waivers=None, check_names=True, ignore_rules=())
 
 
+def _echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """What qe prints from documents and feeds (ids, file names, texts, flag
+    messages) goes through here: it may hold escape sequences, and a terminal
+    must not run them."""
+    from qe.hidden import terminal_text
+
+    typer.echo(terminal_text(text), err=err, nl=nl)
+
+
 def _fail(message: str, code: ExitCode) -> typer.Exit:
-    typer.echo(f"qe: error: {message}", err=True)
+    _echo(f"qe: error: {message}", err=True)
     return typer.Exit(int(code))
 
 
@@ -71,8 +80,10 @@ def _check_config(inputs: Inputs, gate: GateChoices):
     for every command), and the waivers file that applies (option, else file)."""
     from qe.config import build_thresholds, load_config
     from qe.names.rules import rule_codes
+    from qe.io import check_max_bytes
     from qe.pipeline import CheckConfig
 
+    check_max_bytes(inputs.max_bytes)
     settings = load_config(gate.config_file)
     config = CheckConfig(src_lang=inputs.src_lang, tgt_lang=inputs.tgt_lang, model=inputs.model,
                          presplit=inputs.presplit, max_bytes=inputs.max_bytes,
@@ -138,6 +149,9 @@ def check(
 
     if output_format not in ("text", "json"):
         raise ConfigError(f"--format must be text or json, not {output_format!r}")
+    for option, path in (("--junit", junit), ("--markdown", markdown)):
+        if path is not None and path.is_dir():
+            raise ConfigError(f"{option} {path}: is a directory; give a file name")
     config, waiver_file = _check_config(inputs, gate)
     if waiver_file:
         config = dataclasses.replace(config, waivers=waived_keys(load_waivers(waiver_file), str(translation)))
@@ -146,7 +160,8 @@ def check(
         from qe.cache import CachedEmbedder
         from qe.embed import make_embedder
 
-        embedder = CachedEmbedder(make_embedder(config.model, multilingual=not config.same_language), cache)
+        # the pipeline's own rule: the same model with or without a cache
+        embedder = CachedEmbedder(make_embedder(config.model, multilingual=config.needs_multilingual_model), cache)
     show_progress = (sys.stderr.isatty() if output.progress is None else output.progress) and not output.quiet
     with _progress(show_progress, f"checking {translation.name}"):
         report = run_check(original, translation, config, back_translation=back_translation, embedder=embedder)
@@ -160,10 +175,10 @@ def check(
         append_text(step_summary, render_markdown(report))
     if not output.quiet:
         if output_format == "json":
-            typer.echo(render_json(report), nl=False)
+            _echo(render_json(report), nl=False)
         else:
-            typer.echo(render_summary(report))
-            typer.echo("reports: " + ", ".join(str(p) for p in written))
+            _echo(render_summary(report))
+            _echo("reports: " + ", ".join(str(p) for p in written))
     raise typer.Exit(int(ExitCode.PASSED if report.passed else ExitCode.GATE_FAILED))
 
 
@@ -233,7 +248,7 @@ def names(
     typer.echo("sentence\toriginal\ttranslation\tkind\tseverity\trule\texplanation")
     for f in report.flags:
         where = "" if f.src_sentence is None else str(f.src_sentence + 1)
-        typer.echo(f"{where}\t{f.original or '—'}\t{f.found or '—'}\t{f.kind.value}\t{f.severity.value}\t{f.rule}"
+        _echo(f"{where}\t{f.original or '—'}\t{f.found or '—'}\t{f.kind.value}\t{f.severity.value}\t{f.rule}"
                    f"\t{f.message}")
     major = sum(1 for f in report.flags if f.severity is Severity.MAJOR)
     typer.echo(f"{len(report.flags)} flag(s), {major} major", err=True)
@@ -307,6 +322,8 @@ def batch(
                                "or the one at --scheduler), --window records a task. Same reports either way."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address "
                                             "(tcp://HOST:PORT) or scheduler file; default: a cluster on this machine."),
+    allow_outside_paths: bool = typer.Option(False, "--allow-outside-paths", help="Let a manifest or folder feed "
+                                             "name files outside the feed's folder (absolute paths, .., symlinks)."),
     *,
     inputs: Inputs,
     gate: GateChoices,
@@ -328,8 +345,10 @@ def batch(
 
     settings = BatchSettings(formats=output.formats, window_records=window, resume=not fresh,
                              waivers=load_waivers(waiver_file) if waiver_file else ())
-    source = Feed(feed, max_bytes=config.max_bytes)
+    source = Feed(feed, max_bytes=config.max_bytes, allow_outside_paths=allow_outside_paths)
     out_dir = out or Path("reports") / f"batch-{feed.resolve().name.split('.')[0] or 'feed'}"
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"--out {out_dir}: is a file, not a directory")
     show_bar = sys.stderr.isatty() if output.progress is None else output.progress
     bar = None
     quiet = output.quiet
@@ -343,8 +362,13 @@ def batch(
         if bar is not None:
             bar.update(1)
         if row.status == Status.ERROR and not quiet:
-            (bar.write if bar is not None else functools.partial(typer.echo, err=True))(
-                f"qe: {row.where or row.id}: {row.error}")
+            line = f"qe: {row.where or row.id}: {row.error}"
+            if bar is not None:
+                from qe.hidden import terminal_text
+
+                bar.write(terminal_text(line))
+            else:
+                _echo(line, err=True)
 
     try:
         if engine == "dask":
@@ -361,12 +385,12 @@ def batch(
     if not quiet:
         from qe.reporting.feed_summary import render_summary_text
 
-        typer.echo(render_summary_text(result.rows))
+        _echo(render_summary_text(result.rows))
         typer.echo(f"{len(result.rows)} documents: {result.count(Status.PASSED)} passed, "
                    f"{result.count(Status.FAILED)} failed the gate, {result.count(Status.ERROR)} could not be "
                    f"checked ({result.checked} checked now, {result.reused} from a previous run; "
                    f"embeddings: {result.cache_hits} cached, {result.cache_misses} new)")
-        typer.echo("summary: " + ", ".join(str(p) for p in result.summary_files))
+        _echo("summary: " + ", ".join(str(p) for p in result.summary_files))
     raise typer.Exit(int(result.exit_code))
 
 

@@ -100,6 +100,11 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         path = self._spec or default_model_path()
+        if not os.path.exists(path) and (os.sep in path.strip("/") and path.startswith(("/", ".", "~"))
+                                         or path.startswith(("/", "./", "../", "~"))):
+            # a path, not a hub name: say so before any library tries (and warns)
+            raise ModelError(f"cannot load embedding model {path!r}: no such directory "
+                             "(pass a local directory with --model; qe never downloads)")
         if not os.path.exists(path):
             # A hub name: only usable if already in the local cache; never download.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -53,6 +53,8 @@ def load_waivers(path: str | Path) -> tuple[Decision, ...]:
         raise ConfigError(f"{p}: cannot be read as a waivers file ({exc})") from exc
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{p}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    except (RecursionError, ValueError) as exc:  # nested past the parser's limit, a 5,000-digit number
+        raise ConfigError(f"{p}: not a usable waivers file ({type(exc).__name__})") from None
     return parse_waivers(data, source=str(p))
 
 
