@@ -1034,6 +1034,63 @@ def _match_moved(p: _Problem, beads: list[Bead], costs: list[float], threshold: 
     return [b for b, _ in kept], [c for _, c in kept]  # put in reading order by the caller
 
 
+# Reopened pairs and leftovers are compared all against all: past this many
+# cells (2,000 x 2,000, 32 MB) a reordering is left to the leftovers alone.
+MAX_REOPENED_CELLS = 4_000_000
+
+
+def _match_moved_reopening(p: _Problem, beads: list[Bead], costs: list[float], threshold: float, ratio: float,
+                           skip: float, unrelated: float,
+                           gap_at: dict[tuple[bool, int], int]) -> tuple[list[Bead], list[float]]:
+    """The moved-text pass, offered the in-place 1-1 pairs that cost no less
+    than the cheap end of unrelated pairs (`unrelated`) as well as the
+    leftovers. When a whole text is reordered (paragraphs swapped, sentences
+    reversed) the monotonic search still pairs every sentence with whatever
+    stands opposite it, each pair no better than unrelated text; those pairs are
+    reopened so the moved pass can find each sentence's real partner. A
+    reopened pair that no moved pair claims is put back as it was."""
+    poor = {k for k, (b, c) in enumerate(zip(beads, costs))
+            if len(b.src) == 1 and len(b.tgt) == 1 and not b.moved and c >= unrelated}
+    leftovers = sum(1 for b in beads if not b.src or not b.tgt)
+    if not poor or (len(poor) + leftovers) ** 2 > MAX_REOPENED_CELLS:
+        return _match_moved(p, beads, costs, threshold, ratio)
+    trial_beads, trial_costs = [], []
+    for k, (b, c) in enumerate(zip(beads, costs)):
+        if k in poor:
+            trial_beads += [Bead(b.src, ()), Bead((), b.tgt)]
+            trial_costs += [skip, skip]
+        else:
+            trial_beads.append(b)
+            trial_costs.append(c)
+    matched, matched_costs = _match_moved(p, trial_beads, trial_costs, threshold, ratio)
+    moved_src = {b.src[0] for b in matched if b.moved}
+    moved_tgt = {b.tgt[0] for b in matched if b.moved}
+    pair_of = {(beads[k].src[0], beads[k].tgt[0]): k for k in poor}
+    unclaimed_src = {beads[k].src[0]: k for k in poor
+                     if beads[k].src[0] not in moved_src and beads[k].tgt[0] not in moved_tgt}
+    unclaimed_tgt = {beads[k].tgt[0] for k in unclaimed_src.values()}
+    reopened = [k for k in poor if beads[k].src[0] not in unclaimed_src]
+    out, out_costs = [], []
+    for b, c in zip(matched, matched_costs):
+        if b.moved and (b.src[0], b.tgt[0]) in pair_of:  # found its own partner again: in place
+            k = pair_of[b.src[0], b.tgt[0]]
+            out.append(beads[k])
+            out_costs.append(costs[k])
+        elif not b.tgt and b.src[0] in unclaimed_src:  # nobody claimed either side: as it was
+            k = unclaimed_src[b.src[0]]
+            out.append(beads[k])
+            out_costs.append(costs[k])
+        elif not b.src and b.tgt[0] in unclaimed_tgt:
+            continue  # put back with its original sentence
+        else:
+            out.append(b)
+            out_costs.append(c)
+    for k in reopened:  # a reopened pair's unclaimed side is now a gap where the path passed it
+        gap_at.setdefault((True, beads[k].src[0]), beads[k].tgt[0])
+        gap_at.setdefault((False, beads[k].tgt[0]), beads[k].src[0])
+    return out, out_costs
+
+
 def _reading_order(beads: list[Bead]) -> list[int]:
     """Indexes of the beads in the original's order; an added bead goes where
     its translation index falls, just before the next in-place pair that
@@ -1144,7 +1201,10 @@ def align(src: SideRuns, tgt: SideRuns, settings: AlignSettings = AlignSettings(
         i, j = i + sn, j + sm
     if settings.moved:
         threshold = _skip_from_costs(one_to_one, settings.moved_percentile, 1.0)
-        beads, costs = _match_moved(p, beads, costs, threshold, settings.moved_ratio)
+        unrelated = _unrelated_costs(p, path)
+        reference = float(np.percentile(unrelated, settings.unrelated_percentile)) if len(unrelated) >= 3 else 1.0
+        beads, costs = _match_moved_reopening(p, beads, costs, threshold, settings.moved_ratio, skip, reference,
+                                              gap_at)
     beads = _gap_confidence(p, beads, skip, gap_at)
     order = _reading_order(beads)
     return Alignment(tuple(beads[k] for k in order), tuple(costs[k] for k in order), skip)
