@@ -163,12 +163,24 @@ def _align(original: DocumentSource, translation: DocumentSource, config: CheckC
     src = load_document(original, config.src_lang, presplit=config.presplit, max_bytes=config.max_bytes)
     tgt = load_document(translation, config.target_language, presplit=config.presplit, max_bytes=config.max_bytes)
     embedder = embedder or make_embedder(config.model, multilingual=config.needs_multilingual_model)
-    vectors = embedder.encode(src.texts() + tgt.texts())
+    vectors = encode_once(embedder, src.texts() + tgt.texts())
     src_vecs, tgt_vecs = vectors[: len(src)], vectors[len(src):]
     lexical_weight = config.align.lexical_weight if config.same_language else 0.0
     alignment = align(_runs(src, src_vecs, config, lexical_weight), _runs(tgt, tgt_vecs, config, lexical_weight),
                       config.align)
     return _Aligned(src, tgt, src_vecs, tgt_vecs, alignment.beads, embedder.name, embedder)
+
+
+def encode_once(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Vectors for `texts`, each distinct text sent to the model once: boilerplate
+    and repeated lines (a feed's bylines, a list's bullets) are common, and the
+    model is the slowest stage. Cache or not, a run never embeds a text twice."""
+    unique = list(dict.fromkeys(texts))
+    vectors = embedder.encode(unique)
+    if len(unique) == len(texts):
+        return vectors
+    where = {t: i for i, t in enumerate(unique)}
+    return vectors[[where[t] for t in texts]]
 
 
 def _runs(doc: Document, vectors: np.ndarray, config: CheckConfig, lexical_weight: float):
@@ -265,7 +277,7 @@ def _scores_via_back_translation(a: _Aligned, back: Document, beads: list[Bead],
     """BLEU/chrF per bead of the original↔translation alignment, measured on the
     back-translation sentences that a second, same-language alignment pairs
     with the bead's original sentences."""
-    back_vecs = a.embedder.encode(back.texts())
+    back_vecs = encode_once(a.embedder, back.texts())
     weight = config.align.lexical_weight  # original and back-translation share a language
     src_to_back: dict[int, tuple[int, ...]] = {}
     for bead in align(_runs(a.src, a.src_vecs, config, weight), _runs(back, back_vecs, config, weight),
