@@ -100,7 +100,8 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
         raise MissingFileError(f"{p}: is a directory, not a file")
     size = p.stat().st_size
     if size > max_bytes:
-        raise TooLargeError(f"{p}: {size_text(size)} is over the {size_text(max_bytes)} limit (--max-bytes raises it)")
+        raise TooLargeError(f"{p}: {size_text(size)} ({size:,} bytes) is over the {size_text(max_bytes)} limit "
+                            "(--max-bytes raises it)")
     try:
         data = p.read_bytes()
     except OSError as exc:

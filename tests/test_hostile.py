@@ -332,3 +332,54 @@ def test_check_prints_no_raw_control_characters(tmp_path):
     b = _write(tmp_path, "b.txt", BASE.replace("Kherson", "Kher\x1b[2Json\x07"))
     result = CliRunner().invoke(app, ["check", str(a), str(b), "--model", "hashing", "-o", str(tmp_path / "r")])
     assert not any(ch in result.output for ch in "\x1b\x07"), repr(result.output)
+
+
+# -- finding 13: the same model with or without --cache ------------------------------------
+
+def test_check_picks_the_same_model_with_and_without_cache(tmp_path, monkeypatch):
+    import qe.embed
+    import qe.pipeline
+
+    asked = []
+
+    def recording(model=None, *, multilingual=False):
+        asked.append(multilingual)
+        return HashingEmbedder()
+
+    monkeypatch.setattr(qe.embed, "make_embedder", recording)
+    monkeypatch.setattr(qe.pipeline, "make_embedder", recording)
+    a = _write(tmp_path, "a.txt")
+    common = ["check", str(a), str(a), "--src-lang", "sv", "-o", str(tmp_path / "r"), "-q"]
+    CliRunner().invoke(app, common)
+    CliRunner().invoke(app, [*common, "--cache", str(tmp_path / "c.sqlite")])
+    assert asked == [True, True]
+
+
+# -- finding 15: a reordered document is moved text, not unrelated ---------------------------
+
+def test_reversed_document_is_moved_text_not_unrelated():
+    sentences = [f"Sentence number {k} tells of the {w} harbour in Kherson and its {k + 3} cranes."
+                 for k, w in enumerate("north south east west old new small big red blue green grey".split())]
+    report = _report(" ".join(sentences), " ".join(reversed(sentences)))
+    assert not any(n.startswith("unrelated") for n in report.notes), report.notes
+    moved = [b for b in report.beads if b.bead.moved]
+    assert len(moved) >= len(sentences) // 2  # near-identical neighbours may pair 2-2 in place
+    assert all(b.scores.similarity > 0.9 for b in moved)
+
+
+# -- sizes: identical sentences are embedded once -------------------------------------------
+
+def test_repeated_sentences_are_embedded_once():
+    class Counting(HashingEmbedder):
+        def __init__(self):
+            super().__init__()
+            self.seen = 0
+
+        def encode(self, texts):
+            self.seen += len(texts)
+            return super().encode(texts)
+
+    text = " ".join(["The quay is closed for repairs until Friday."] * 40 + [BASE])
+    embedder = Counting()
+    check(document_from_text(text), document_from_text(text), CheckConfig(), embedder=embedder)
+    assert embedder.seen == 5  # one repeated sentence and the four of BASE
