@@ -21,7 +21,7 @@ from qe.errors import (
 # A news article is a few tens of kB. The limit is what this machine checks in
 # minutes within a few GB (benchmarks/bench_sizes.py, README "Sizes"); past it
 # the user almost certainly passed the wrong file.
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 
 _UTF16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 

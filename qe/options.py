@@ -117,7 +117,8 @@ def inputs(
     presplit: bool = typer.Option(False, "--presplit", help="One sentence per line: do not re-split."),
     max_bead: int = typer.Option(_A.max_bead, "--max-bead", help="Largest bead (original + translation "
                                  "sentences)."),
-    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse input files larger than this."),
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse input files larger than this "
+                                  "(the default is what one machine checks in minutes; README, Sizes)."),
 ) -> Inputs:
     return Inputs(src_lang, tgt_lang, model, presplit, max_bead, max_bytes)
 
