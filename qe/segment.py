@@ -29,7 +29,16 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
 }
 
 _FINAL = re.compile(r"""[.!?:…;"”’»)\]]\s*$""")
-_WORD_BEFORE_DOT = re.compile(r"(\S+)\.\s*$")
+
+
+def _word_before_dot(text: str) -> str | None:
+    """The word a text ends in when it ends in a full stop ("kl." -> "kl").
+    String methods, not a regular expression: a search for ``(\S+)\.\s*$`` is
+    tried from every position and took 66 s on a line of 20,000 digits."""
+    body = text.rstrip()
+    if not body.endswith(".") or len(body) < 2 or body[-2].isspace():
+        return None
+    return body[:-1].rsplit(None, 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -94,9 +103,9 @@ def _rejoin_abbreviations(text: str, spans: list[tuple[int, int]], language: str
     out = [spans[0]]
     for start, end in spans[1:]:
         prev_start, prev_end = out[-1]
-        m = _WORD_BEFORE_DOT.search(text[prev_start:prev_end])
+        word = _word_before_dot(text[prev_start:prev_end])
         nxt = text[start:end].lstrip()
-        if m and m.group(1).lower().lstrip("(\"'”«") in abbrevs and nxt[:1] and (nxt[0].islower() or nxt[0].isdigit()):
+        if word and word.lower().lstrip("(\"'”«") in abbrevs and nxt[:1] and (nxt[0].islower() or nxt[0].isdigit()):
             out[-1] = (prev_start, end)
         else:
             out.append((start, end))
