@@ -7,6 +7,7 @@ number the translation changed or dropped is flagged.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from typing import Sequence
@@ -99,7 +100,16 @@ _JOINED = re.compile(r"\d+(?:[-–/:]\d+)+")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?", re.UNICODE)
 
 
+# Digits past this are not a quantity a reader checks (an id, a hash, padding);
+# 310 of them overflowed to infinity, and infinity is not equal to itself.
+MAX_DIGITS = 30
+
+
 def _parse_digits(num: str, sep: str | None, language: str) -> float | None:
+    """The value of a number in digits, None when it is not one. Precision is
+    float's (15 significant digits), enough for any quantity in prose."""
+    if sum(c.isdigit() for c in num) > MAX_DIGITS:
+        return None
     s = num.replace("\u00a0", "").replace("\u202f", "")
     if language != "en" and " " in s:
         s = s.replace(" ", "")
@@ -114,9 +124,10 @@ def _parse_digits(num: str, sep: str | None, language: str) -> float | None:
             s = s.replace(".", "")
         s = s.replace(",", ".")
     try:
-        return float(s)
+        value = float(s)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def find_quantities(text: str, language: str = "en") -> list[Quantity]:
