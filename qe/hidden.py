@@ -88,6 +88,7 @@ _LOOKALIKES = str.maketrans({
     "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ν": "v",
 })
 _LOOKALIKE_CHARS = frozenset(chr(k) for k in _LOOKALIKES)
+_ANY_LOOKALIKE = re.compile("[" + "".join(sorted(_LOOKALIKE_CHARS)) + "]")
 _WORD = re.compile(r"\w+")
 
 
@@ -96,7 +97,7 @@ def _latin_letter(ch: str) -> bool:
 
 
 def _mixed_script(word: str) -> bool:
-    return any(c in _LOOKALIKE_CHARS for c in word) and any(_latin_letter(c) for c in word)
+    return bool(_ANY_LOOKALIKE.search(word)) and any(_latin_letter(c) for c in word)
 
 
 def comparison_form(text: str) -> str:
@@ -141,6 +142,8 @@ def hidden_findings(text: str) -> list[HiddenFinding]:
         chars = [c for c in hidden if test(c)]
         if chars:
             found.append(HiddenFinding(kind, _unique(chars)))
+    if raw.isascii() or not (_ANY_LOOKALIKE.search(raw) or unicodedata.normalize("NFKC", raw) != raw):
+        return found
     for m in _WORD.finditer(raw):
         word = m.group()
         if _mixed_script(word):
@@ -166,14 +169,40 @@ def json_visible(json_text: str) -> str:
     return _HIDDEN.sub(lambda m: _json_escape(m.group()), json_text)
 
 
+# Length caps of the name stage. No name or number is 100 characters long
+# without a space (the longest German compounds have ~65), and a 2,000-character
+# "sentence" is not prose but a table, a log or padding; the name rules are
+# tuned on news sentences and cost more than linear time on such input
+# (a 200,000-character line took 110 s). Over-long tokens and runs of blanks are
+# shortened in the comparison form, so padding cannot hide a changed name; a
+# sentence still over the cap is left out of the name check, and the report says so.
+MAX_TOKEN_CHARS = 100
+MAX_NAME_SENTENCE_CHARS = 2000
+_LONG_TOKEN = re.compile(r"\S{%d,}" % (MAX_TOKEN_CHARS + 1))
+_LONG_BLANK = re.compile(r"\s{%d,}" % (MAX_TOKEN_CHARS + 1))
+
+
+def _name_stage_text(text: str) -> str:
+    text = _LONG_BLANK.sub(" ", comparison_form(text))
+    text = _LONG_TOKEN.sub(lambda m: "\u2026", text)
+    return text if len(text) <= MAX_NAME_SENTENCE_CHARS else ""
+
+
 def comparison_document(doc):
-    """`doc` as names are compared: every sentence in its comparison form."""
+    """`doc` as names are compared: every sentence in its comparison form,
+    within the name stage's length caps (an over-long sentence becomes empty)."""
     import dataclasses
 
     from qe.models import Document
 
-    return Document(text=comparison_form(doc.text), language=doc.language, name=doc.name,
-                    sentences=tuple(dataclasses.replace(s, text=comparison_form(s.text)) for s in doc.sentences))
+    sentences = tuple(dataclasses.replace(s, text=_name_stage_text(s.text)) for s in doc.sentences)
+    return Document(text="\n".join(s.text for s in sentences), language=doc.language, name=doc.name,
+                    sentences=sentences)
+
+
+def over_name_cap(doc) -> int:
+    """How many of `doc`'s sentences the name stage leaves out for their length."""
+    return sum(1 for s in doc.sentences if s.text and not _name_stage_text(s.text))
 
 
 # Bidi controls, controls, look-alikes and fullwidth letters change what an editor reads; an

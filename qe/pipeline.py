@@ -13,7 +13,7 @@ from qe.align import AlignSettings, align, build_runs
 from qe.embed import Embedder, calibration_for, make_embedder
 from qe.errors import ConfigError
 from qe.gate import decide
-from qe.hidden import comparison_document, hidden_flags, visible
+from qe.hidden import MAX_NAME_SENTENCE_CHARS, comparison_document, hidden_flags, over_name_cap, visible
 from qe.io import DEFAULT_MAX_BYTES, read_text
 from qe.metrics import PairText, Scorer
 from qe.models import (
@@ -245,6 +245,11 @@ def check(
     notes = unrelated + calibration_note + risk_note
     if not config.check_names:
         notes.append("names and numbers were not checked")
+    elif run_names:
+        too_long = over_name_cap(src) + over_name_cap(tgt)
+        if too_long:
+            notes.append(f"{too_long} sentence(s) longer than {MAX_NAME_SENTENCE_CHARS:,} characters were not "
+                         "checked for names and numbers")
     if via_back:
         notes.append(f"BLEU and chrF compare the original with the back-translation {back.name or ''}; "
                      "similarity and name checks compare it with the translation")

@@ -383,3 +383,57 @@ def test_repeated_sentences_are_embedded_once():
     embedder = Counting()
     check(document_from_text(text), document_from_text(text), CheckConfig(), embedder=embedder)
     assert embedder.seen == 5  # one repeated sentence and the four of BASE
+
+
+# -- findings 4, 5, 6: the name stage on hostile lengths and numbers -------------------------
+
+# The bar: no hostile input up to the size limit takes over 10 s in a
+# check. A budget, not a benchmark: it fails only on a return of the super-linear
+# cases (72-110 s before the caps).
+BUDGET_S = 10.0
+
+
+def _timed_check(original: str, translation: str, **config):
+    import time
+
+    start = time.perf_counter()
+    report = _report(original, translation, **config)
+    seconds = time.perf_counter() - start
+    assert seconds < BUDGET_S, f"{seconds:.1f} s"
+    return report
+
+
+@pytest.mark.parametrize("hostile", [
+    "7" * 50_000 + ".",
+    "9" * 20_000 + " Hosen attended.",
+    "K" + "a" * 50_000 + ".",
+    "word " * 20_000 + ".",
+])
+def test_hostile_lengths_stay_within_the_budget(hostile):
+    _timed_check(_with_first(hostile), _with_first(hostile))
+
+
+def test_presplit_line_of_blanks_stays_within_the_budget():
+    line = "." + " " * 50_000 + ","
+    _timed_check(BASE + "\n" + line, BASE + "\n" + line, presplit=True)
+
+
+def test_padding_does_not_hide_a_changed_name():
+    pad = "9" * 20_000
+    report = _timed_check(_with_first(f"{pad} Kherson attended."), _with_first(f"{pad} Hosen attended."))
+    assert any("Kherson" in f.original for f in report.flags if f.kind is not FlagKind.HIDDEN)
+
+
+def test_over_long_sentence_is_reported_as_not_name_checked():
+    line = "Kherson said " + "more words and " * 200 + "."
+    report = _timed_check(BASE + " " + line, BASE + " " + line)
+    assert any("not checked for names" in n for n in report.notes)
+
+
+def test_a_310_digit_number_does_not_overflow():
+    number = "1" + "0" * 320
+    report = _timed_check(_with_first(f"The count was {number} units."), _with_first(f"The count was {number} units."))
+    assert not [f for f in report.flags if f.category == "number"]
+    from qe.names import find_quantities
+
+    assert all(q.value != float("inf") for q in find_quantities(f"about {'9' * 400} and 12 people"))
