@@ -48,6 +48,8 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CSV_SUFFIXES = (".csv",)
 MANIFEST_SUFFIXES = (".tsv", ".txt")
 _KNOWN_FIELDS = ("id", "original", "translation", "src_lang", "tgt_lang")
+# stands in for a line that is not UTF-8 (a NUL cannot start a decoded line: JSON and TSV have none)
+_NOT_UTF8 = "\x00not-utf-8:"
 # ISO 639 code with an optional region or script: "en", "sv", "pt-BR", "zh-Hant".
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,2}")
 _PAIR_FILE = re.compile(r"^(?P<name>.+)\.(?P<side>original|translation)(?:\.(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z]+)?))?\.txt$")
@@ -140,24 +142,31 @@ class Feed:
 
     def _lines(self) -> Iterator[tuple[int, str | None]]:
         """(line number, line); None for a line over the length limit, which is
-        skipped in pieces rather than read into memory whole."""
+        skipped in pieces rather than read into memory whole. Lines are decoded
+        one by one, so a line that is not UTF-8 is that line's error, not the feed's."""
         limit = self._line_limit
-        with self._open() as fh:
-            try:
-                number = 0
-                while True:
-                    line = fh.readline(limit)
-                    if not line:
-                        return
-                    number += 1
-                    if len(line) >= limit and not line.endswith("\n"):
-                        while line and not line.endswith("\n"):
-                            line = fh.readline(limit)
-                        yield number, None
-                        continue
-                    yield number, line
-            except UnicodeDecodeError as exc:
-                raise FeedError(f"{self.path}: not valid UTF-8 ({exc.reason})") from exc
+        try:
+            fh = open(self.path, "rb")
+        except OSError as exc:
+            raise FeedError(f"{self.path}: cannot be read ({exc.strerror})") from exc
+        with fh:
+            number = 0
+            while True:
+                raw = fh.readline(limit)
+                if not raw:
+                    return
+                number += 1
+                if len(raw) >= limit and not raw.endswith(b"\n"):
+                    while raw and not raw.endswith(b"\n"):
+                        raw = fh.readline(limit)
+                    yield number, None
+                    continue
+                if number == 1:
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")
+                try:
+                    yield number, raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    yield number, _NOT_UTF8 + f"byte {exc.start}"
 
     def _guarded(self, build, rid: str, where: str) -> FeedRecord:
         """build() -> FeedRecord; any failure is that record's error, not the feed's."""
@@ -209,6 +218,9 @@ class Feed:
             if line is None:
                 yield FeedRecord(id=f"#line-{number}", where=where,
                                  error=f"line is longer than {size_text(self._line_limit)} (--max-bytes raises it)")
+                continue
+            if line.startswith(_NOT_UTF8):
+                yield FeedRecord(id=f"#line-{number}", where=where, error=f"not valid UTF-8 ({line[len(_NOT_UTF8):]})")
                 continue
             if not line.strip():
                 continue
@@ -281,9 +293,9 @@ class Feed:
     def _manifest(self) -> Iterator[FeedRecord]:
         base = self.path.resolve().parent
         for number, line in self._lines():
-            if line is None:
+            if line is None or line.startswith(_NOT_UTF8):
                 yield FeedRecord(id=f"#line-{number}", where=f"{self.path.name} line {number}",
-                                 error="line is too long for a manifest")
+                                 error="line is too long for a manifest" if line is None else "not valid UTF-8")
                 continue
             line = line.rstrip("\r\n")
             if not line.strip() or line.lstrip().startswith("#"):
