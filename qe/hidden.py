@@ -60,7 +60,14 @@ def is_hidden(ch: str) -> bool:
 
 def visible(text: str) -> str:
     """`text` with every hidden character written as ``<U+XXXX>``."""
-    return _HIDDEN.sub(lambda m: _code(m.group()), text)
+    out = _HIDDEN.sub(_escape_match, text)
+    # a ZWJ/ZWNJ kept beside a character that was then escaped now stands
+    # beside "<" or ">": a second pass escapes it too
+    return _HIDDEN.sub(_escape_match, out) if out is not text else out
+
+
+def _escape_match(m: re.Match) -> str:
+    return _code(m.group())
 
 
 def terminal_text(text: str) -> str:
@@ -166,7 +173,13 @@ def json_visible(json_text: str) -> str:
     """JSON text (as json.dumps writes it) with every hidden character inside
     its strings written as a \\uXXXX escape: the same values, read back, and
     nothing a viewer of the file cannot see. Structure holds no such characters."""
-    return _HIDDEN.sub(lambda m: _json_escape(m.group()), json_text)
+    out = _HIDDEN.sub(_json_escape_match, json_text)
+    # as in `visible`: a ZWJ/ZWNJ whose neighbour was escaped (here or by json.dumps)
+    return _HIDDEN.sub(_json_escape_match, out)
+
+
+def _json_escape_match(m: re.Match) -> str:
+    return _json_escape(m.group())
 
 
 # Length caps of the name stage. No name or number is 100 characters long
@@ -236,3 +249,8 @@ def hidden_flags(src, tgt, beads) -> list[list]:
                         category="hidden"))
         out.append(flags)
     return out
+
+
+def has_hidden(text: str) -> bool:
+    """True when `text` holds a character `visible` would escape."""
+    return _HIDDEN.search(text) is not None
