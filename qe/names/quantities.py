@@ -6,6 +6,7 @@ number the translation changed or dropped is flagged.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -59,8 +60,11 @@ _DIGITS = re.compile(
 
 # code names: letters with a capital, then a number ("COVID-19", "F-16",
 # "iPhone6", "A4"), or a number and a capital ("3D", "5G"); "mid-2020" is a year
-_CODE = re.compile(r"(?<![\w-])(?:(?P<name>[^\W\d_]*[A-Z][^\W\d_]*)-?(?P<num>\d+)"
-                   r"|(?P<lead>\d+)(?P<tail>[A-Z][^\W\d_]*))(?!\w)")
+# Linear by construction: a letter run is taken whole (possessive) after one
+# lookahead for its capital; "[^\W\d_]*[A-Z][^\W\d_]*" tried every split of a
+# long capitalised word (102 s for one of 50,000 letters).
+_CODE = re.compile(r"(?<![\w-])(?:(?P<name>(?=[^\W\d_]*?[A-Z])[^\W\d_]++)-?(?P<num>\d++)"
+                   r"|(?P<lead>\d++)(?P<tail>[A-Z][^\W\d_]*+))(?!\w)")
 
 
 # "m" after a number without a currency is metres as often as millions
@@ -94,7 +98,9 @@ def _digit_alternatives(m: re.Match, value: float) -> tuple[float, ...]:
     return tuple(alts)
 
 
-_JOINED = re.compile(r"\d+(?:[-–/:]\d+)+")
+# from the start of a digit run only, each run taken whole: tried from every
+# digit with backtracking, this was quadratic in a long run of digits
+_JOINED = re.compile(r"(?<!\d)\d++(?:[-–/:]\d++)+")
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?", re.UNICODE)
@@ -177,15 +183,21 @@ def _find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
         out.append(Quantity(c.group(), float(number), c.start(), letters, expr, code=True))
         expr += 1
     joined = {m.start(): m for m in _JOINED.finditer(text)}
+    code_starts = sorted(codes)
     covered = 0
     for m in _DIGITS.finditer(text):
         if m.start() < covered:
             continue
-        code_end = max((end for start, end in codes.items() if start <= m.start() < end), default=None)
-        if code_end is not None:
-            covered = code_end
+        # code spans do not overlap and come in order: the one that could hold
+        # this number is the last starting at or before it (a scan of all of
+        # them per number was quadratic in a long line of codes and numbers)
+        k = bisect.bisect_right(code_starts, m.start()) - 1
+        if k >= 0 and m.start() < codes[code_starts[k]]:
+            covered = codes[code_starts[k]]
             continue
-        if m.start() in joined and not re.search(r"[A-Za-z]-$", text[:m.start()]):
+        # only the two characters before the number: a search of the whole
+        # prefix for "[A-Za-z]-$" was tried from every position of it
+        if m.start() in joined and not re.fullmatch(r"[A-Za-z]-", text[max(0, m.start() - 2):m.start()]):
             j = joined[m.start()]
             parts = re.split(r"[-–/:]", j.group())
             first = parts[0]
@@ -200,8 +212,9 @@ def _find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
             evening, end = _evening_hour(values[0], text, j.end()) if ":" in j.group() else ((), j.end())
             if evening:
                 unit = ""
+            shown = text[j.start():end]  # one string for every part (a slice each was quadratic)
             for k, v in enumerate(values):
-                out.append(Quantity(text[j.start():end], v, j.start(), unit, expr,
+                out.append(Quantity(shown, v, j.start(), unit, expr,
                                     alternatives=evening if k == 0 else ()))
             expr += 1
             covered = j.end()
@@ -270,7 +283,9 @@ def _find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
                             alternatives=alts + ambiguous))
         expr += 1
         i = j
-    return tuple(sorted(out, key=lambda q: q.start))
+    # bounded precision: a value past float's range (a code or range part of
+    # 310+ digits, a huge number times a scale) is not a quantity a reader checks
+    return tuple(sorted((q for q in out if all(math.isfinite(v) for v in q.readings)), key=lambda q: q.start))
 
 
 def _same_value(a: float, b: float) -> bool:
