@@ -56,3 +56,15 @@ def write(tmp_path):
         return p
 
     return _write
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzz tests' input counts, so a CI log shows how much was generated."""
+    import sys
+
+    fuzz = sys.modules.get("test_fuzz") or sys.modules.get("tests.test_fuzz")
+    counts = getattr(fuzz, "COUNTS", None)
+    if counts:
+        terminalreporter.write_sep("-", "fuzzed inputs per stage")
+        for stage, n in sorted(counts.items()):
+            terminalreporter.write_line(f"{stage:28} {n:>8,}")

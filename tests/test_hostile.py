@@ -407,7 +407,7 @@ def _timed_check(original: str, translation: str, **config):
     "7" * 50_000 + ".",
     "9" * 20_000 + " Hosen attended.",
     "K" + "a" * 50_000 + ".",
-    "word " * 20_000 + ".",
+    "word " * 10_000 + ".",  # 50,000 characters, the size of the other cases
 ])
 def test_hostile_lengths_stay_within_the_budget(hostile):
     _timed_check(_with_first(hostile), _with_first(hostile))
@@ -437,3 +437,34 @@ def test_a_310_digit_number_does_not_overflow():
     from qe.names import find_quantities
 
     assert all(q.value != float("inf") for q in find_quantities(f"about {'9' * 400} and 12 people"))
+
+
+# -- what the fuzzers found (tests/test_fuzz.py, fuzz/fuzz_inputs.py) -------------------------
+
+def test_joiner_beside_an_escaped_character_is_escaped_too():
+    from qe.hidden import has_hidden, json_visible
+
+    assert not has_hidden(visible("a\x07\u200d\ufeff"))
+    assert not has_hidden(json_visible(json.dumps("a\x00\u200d", ensure_ascii=False)))
+
+
+def test_code_names_and_ranges_of_hundreds_of_digits_are_not_quantities():
+    from qe.names import find_quantities
+
+    for text in (f"COVID-{'1' * 400}", f"{'1' * 400}-{'2' * 400}", f"{'1' * 400}G"):
+        assert all(abs(v) != float("inf") for q in find_quantities(text) for v in q.readings)
+
+
+def test_a_line_that_is_not_utf8_is_one_record_error(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    good = json.dumps({"id": "ok", "original": BASE, "translation": BASE}).encode()
+    feed.write_bytes(good + b"\n" + b'{"id": "\xff\xfe"}\n' + good.replace(b'"ok"', b'"ok2"') + b"\n")
+    records = list(Feed(feed))
+    assert [r.error is None for r in records] == [True, False, True]
+    assert "not valid UTF-8" in records[1].error
+
+
+def test_a_blank_unicode_line_is_no_record(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"\x1e\n" + json.dumps({"id": "ok", "original": BASE, "translation": BASE}).encode() + b"\n")
+    assert [r.id for r in Feed(feed)] == ["ok"]
