@@ -340,7 +340,8 @@ def test_fuzz_writers():
 
 
 def test_fuzz_summary_writers():
-    from qe.batch import DocumentRow, Status, render_summary_csv, render_summary_html, render_summary_json
+    from qe.batch import DocumentRow, Status
+    from qe.reporting.feed_summary import render_summary_csv, render_summary_html, render_summary_json
 
     @FUZZ
     @given(batches)

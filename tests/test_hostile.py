@@ -12,7 +12,8 @@ import zipfile
 import pytest
 from typer.testing import CliRunner
 
-from qe.batch import Status, render_summary_csv, report_dir_name, run_batch, DocumentRow
+from qe.batch import DocumentRow, Status, report_dir_name, run_batch
+from qe.reporting.feed_summary import render_summary_csv
 from qe.cli import app
 from qe.embed import HashingEmbedder
 from qe.errors import BinaryFileError, ConfigError, ExitCode
