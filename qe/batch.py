@@ -32,7 +32,7 @@ from qe.errors import ConfigError, ExitCode, FeedError, ModelError, QEError, Rep
 from qe.feed import Feed, FeedRecord
 from qe.io import write_atomic
 from qe.models import BeadKind, Report, Severity, Verdict
-from qe.pipeline import CheckConfig, check, document_from_text
+from qe.pipeline import CheckConfig, check, document_from_text, resolve_languages
 from qe.reporting.feed_summary import DocumentRow, Status, write_summary
 from qe.version import __version__
 from qe.waivers import Decision, waived_keys
@@ -108,12 +108,19 @@ def report_dir_name(record_id: str) -> str:
 
 
 def record_config(record: FeedRecord, base: CheckConfig, decisions: Sequence[Decision] = ()) -> CheckConfig:
-    """The feed's settings with the record's own languages, and the waivers
+    """The feed's settings with the record's own languages (a bilingual
+    file's from its attributes and text; 'auto' ones detected), and the waivers
     made for the record's translation (its report names it "ID (translation)",
     so that is the document a waivers file exported from it names)."""
-    src = record.src_lang or base.src_lang
-    tgt = record.tgt_lang or base.tgt_lang
-    config = dataclasses.replace(base, src_lang=src, tgt_lang=tgt)
+    if record.bilingual is not None:
+        from qe.bilingual.check import unit_config
+
+        config = unit_config(record.bilingual, base)
+    else:
+        src = record.src_lang or base.src_lang
+        tgt = record.tgt_lang or base.tgt_lang
+        config = resolve_languages(record.original, record.translation,
+                                   dataclasses.replace(base, src_lang=src, tgt_lang=tgt), texts=True)
     if decisions:
         config = dataclasses.replace(config, waivers=base.waivers | waived_keys(decisions, translation_name(record)))
     return config
@@ -127,7 +134,7 @@ def record_hash(record: FeedRecord, config: CheckConfig, embedder_key: str, form
     """Changes whenever anything that decides the record's reports changes."""
     h = hashlib.sha256()
     for part in (__version__, record.id, record.original, record.translation, repr(config), embedder_key,
-                 ",".join(formats)):
+                 ",".join(formats), repr(record.bilingual) if record.bilingual is not None else ""):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
@@ -319,6 +326,11 @@ def plan_record(record: FeedRecord, config: CheckConfig, embedders: _Embedders, 
 def split_record(p: _Pending) -> DocumentRow | None:
     """Split both texts into sentences (into `p`); an error row if they cannot be."""
     cfg, record = p.config, p.record
+    if record.bilingual is not None:
+        from qe.bilingual.check import unit_documents
+
+        p.original, p.translation = unit_documents(record.bilingual, cfg)
+        return None
     try:
         p.original = document_from_text(record.original, cfg.src_lang, presplit=cfg.presplit,
                                         name=f"{record.id} (original)")
@@ -346,7 +358,14 @@ def check_record(p: _Pending, embedder: Embedder, formats: Sequence[str]) -> tup
     from qe.reporting import RENDERERS
 
     try:
-        report = check(p.original, p.translation, p.config, embedder=embedder)
+        if p.record.bilingual is not None:
+            from qe.bilingual.check import finish, placeholder_check
+
+            doc = p.record.bilingual
+            report = finish(doc, p.config, check(p.original, p.translation, p.config, embedder=embedder,
+                                                 extra_checks=(placeholder_check(doc),))).report
+        else:
+            report = check(p.original, p.translation, p.config, embedder=embedder)
         files = {RENDERERS[f][0]: RENDERERS[f][1](report) for f in formats}
         return row_from_report(p.record, report, p.dir_name), files
     except _FATAL:

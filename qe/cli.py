@@ -124,9 +124,13 @@ MODEL = typer.Option(None, "--model", help="sentence-transformers model director
 @guarded
 @uses(inputs, gate, output)
 def check(
-    original: Path = typer.Argument(..., help="The original document (UTF-8 text)."),
-    translation: Path = typer.Argument(..., help="The translation, back in the original's language."),
+    original: Path = typer.Argument(..., help="The original document (UTF-8 text), or one XLIFF, TMX or PO file."),
+    translation: Optional[Path] = typer.Argument(None, help="The translation, back in the original's language "
+                                                 "(omitted for a bilingual file)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report directory (default: reports/<name>)."),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", help="Bilingual file: write a copy of it with "
+                                            "the findings on each unit (XLIFF notes and needs-review state, PO "
+                                            "translator comments and fuzzy flag); the input is never modified."),
     output_format: str = typer.Option("text", "--format", help="What to print: text (summary) or json."),
     junit: Optional[Path] = typer.Option(None, "--junit", help="Also write JUnit XML to this file."),
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write a Markdown summary to this file "
@@ -152,19 +156,42 @@ def check(
     for option, path in (("--junit", junit), ("--markdown", markdown)):
         if path is not None and path.is_dir():
             raise ConfigError(f"{option} {path}: is a directory; give a file name")
+    bilingual = translation is None
+    if bilingual:
+        from qe.bilingual.read import is_bilingual
+
+        if not is_bilingual(original):
+            raise ConfigError("qe check needs ORIGINAL and TRANSLATION, or one XLIFF (.xlf), TMX or PO file")
+    elif annotate is not None:
+        raise ConfigError("--annotate needs a bilingual file (XLIFF, TMX or PO) as the only argument")
     config, waiver_file = _check_config(inputs, gate)
     if waiver_file:
-        config = dataclasses.replace(config, waivers=waived_keys(load_waivers(waiver_file), str(translation)))
-    embedder = None
-    if cache is not None:
+        config = dataclasses.replace(config, waivers=waived_keys(load_waivers(waiver_file),
+                                                                 str(translation or original)))
+
+    def embedder_for(cfg):
+        if cache is None:
+            return None
         from qe.cache import CachedEmbedder
         from qe.embed import make_embedder
 
         # the pipeline's own rule: the same model with or without a cache
-        embedder = CachedEmbedder(make_embedder(config.model, multilingual=config.needs_multilingual_model), cache)
+        return CachedEmbedder(make_embedder(cfg.model, multilingual=cfg.needs_multilingual_model), cache)
+
     show_progress = (sys.stderr.isatty() if output.progress is None else output.progress) and not output.quiet
+    if bilingual:
+        from qe.bilingual.cli import check_bilingual
+
+        raise typer.Exit(int(check_bilingual(original, config, embedder_for=embedder_for, out=out,
+                                             formats=output.formats, annotate=annotate, quiet=output.quiet,
+                                             output_format=output_format, junit=junit, markdown=markdown,
+                                             progress=show_progress)))
+    from qe.pipeline import resolve_languages
+
+    config = resolve_languages(original, translation, config)
     with _progress(show_progress, f"checking {translation.name}"):
-        report = run_check(original, translation, config, back_translation=back_translation, embedder=embedder)
+        report = run_check(original, translation, config, back_translation=back_translation,
+                           embedder=embedder_for(config))
     written = write_reports(report, out or _default_out_dir(translation), output.formats)
     if junit is not None:
         written.append(write_report(report, junit, "junit"))
@@ -311,8 +338,8 @@ def eval_names(
 @uses(inputs, gate, output)
 def batch(
     feed: Path = typer.Argument(..., help="A .jsonl or .csv file of records (id, original, translation[, src_lang, "
-                                "tgt_lang]), a directory of NAME.original[.LANG].txt / NAME.translation[.LANG].txt "
-                                "pairs, or a .tsv/.txt manifest: id<TAB>original_path<TAB>translation_path."),
+                                "tgt_lang]), an XLIFF, TMX or PO file or a directory of them, a directory of "
+                                "NAME.original[.LANG].txt / NAME.translation[.LANG].txt pairs, or a .tsv/.txt manifest: id<TAB>original_path<TAB>translation_path."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output directory (default: reports/batch-<feed>)."),
     cache: Path = typer.Option(Path(".qe-cache/embeddings.sqlite"), "--cache", help="Embedding cache file (SQLite)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Keep no embedding cache on disk."),

@@ -7,7 +7,8 @@
     │   ├── BinaryFileError      the file is not text
     │   ├── EncodingError        the file is not valid UTF-8
     │   ├── TooLargeError        the file is larger than the limit
-    │   └── FeedError            a feed (batch input) is malformed
+    │   ├── FeedError            a feed (batch input) is malformed
+    │   └── BilingualFileError   an XLIFF, TMX or PO file cannot be read
     ├── ModelError               the embedding model cannot be loaded or run
     ├── ClusterError             a Dask cluster cannot be started, reached or used
     ├── ConfigError              options or a config file make no sense
@@ -62,6 +63,10 @@ class TooLargeError(InputError):
 
 class FeedError(InputError):
     """A batch feed is malformed."""
+
+
+class BilingualFileError(InputError):
+    """An XLIFF, TMX or PO file is malformed or holds nothing to check."""
 
 
 class ModelError(QEError):

@@ -9,6 +9,8 @@ A feed is one of:
 * **a directory** of pairs: ``NAME.original.txt`` and ``NAME.translation.txt``,
   optionally with a language before ``.txt``: ``NAME.original.sv.txt``,
   ``NAME.translation.en.txt``. NAME is the record id.
+* **bilingual files**: an XLIFF (``.xlf``/``.xliff``), TMX or PO file, or a
+  directory of them (read by qe.bilingual; a record per file and language pair).
 * **a manifest** (``.tsv``/``.txt``): ``id<TAB>original_path<TAB>translation_path``
   a line, optionally ``<TAB>src_lang<TAB>tgt_lang``; relative paths are
   resolved against the manifest's folder; blank lines and ``#`` comments skipped.
@@ -67,11 +69,19 @@ class FeedRecord:
     where: str = ""  # "feed.jsonl line 12": for messages
     meta: tuple[tuple[str, str], ...] = field(default=())
     error: str | None = None  # set when the record cannot be checked
+    bilingual: object = None  # qe.bilingual.read.BilingualDocument: beads come from its units
 
 
 def feed_kind(path: Path) -> str:
+    from qe.bilingual.read import is_bilingual
+
     if path.is_dir():
+        names = [e.name for e in os.scandir(path)] if os.access(path, os.R_OK) else []
+        if not any(_PAIR_FILE.match(n) for n in names) and any(is_bilingual(Path(n)) for n in names):
+            return "bilingual"
         return "directory"
+    if is_bilingual(path):
+        return "bilingual"
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
@@ -80,7 +90,7 @@ def feed_kind(path: Path) -> str:
     if suffix in MANIFEST_SUFFIXES:
         return "manifest"
     raise FeedError(f"{path}: unknown feed type '{path.suffix}' (use .jsonl, .csv, a .tsv/.txt manifest, "
-                    "or a directory of NAME.original.txt / NAME.translation.txt pairs)")
+                    "an XLIFF, TMX or PO file, or a directory of NAME.original.txt / NAME.translation.txt pairs)")
 
 
 def _check_exists(path: Path) -> None:
@@ -104,7 +114,7 @@ class Feed:
     def __iter__(self) -> Iterator[FeedRecord]:
         seen: set[str] = set()
         reader = {"jsonl": self._jsonl, "csv": self._csv, "directory": self._directory,
-                  "manifest": self._manifest}[self.kind]
+                  "manifest": self._manifest, "bilingual": self._bilingual}[self.kind]
         for record in reader():
             if record.error is None:
                 if not record.id.strip():
@@ -117,6 +127,10 @@ class Feed:
             yield record
 
     def count(self) -> int:
+        if self.kind == "bilingual":
+            from qe.bilingual.feed import count
+
+            return count(self.path)
         if self.kind == "jsonl":
             return sum(1 for _, line in self._lines() if line is None or line.strip())
         if self.kind == "csv":
@@ -128,6 +142,11 @@ class Feed:
         return len(self._pairs())
 
     # -- readers ----------------------------------------------------------
+
+    def _bilingual(self) -> Iterator[FeedRecord]:
+        from qe.bilingual.feed import records
+
+        return records(self.path, max_bytes=self.max_bytes)
 
     def _open(self):
         try:

@@ -114,7 +114,7 @@ class Severity(str, enum.Enum):
 
 
 class FlagKind(str, enum.Enum):
-    """The ways a name or number can go wrong in a translation."""
+    """The ways a name, number, placeholder or language can go wrong in a translation."""
 
     MISSING = "missing"  # gone from the counterpart sentence
     CHANGED = "changed"  # became another name or word
@@ -124,6 +124,13 @@ class FlagKind(str, enum.Enum):
     NUMBER_CHANGED = "number-changed"
     NUMBER_MISSING = "number-missing"
     HIDDEN = "hidden-characters"  # control, bidi, invisible or look-alike characters (qe.hidden)
+    # qe.langid: the translation is not in the translation's language
+    WRONG_LANGUAGE = "wrong-language"  # a sentence reads as another language
+    UNTRANSLATED = "untranslated"  # the original copied unchanged
+    # qe.placeholders: inline tags and format placeholders of bilingual files
+    PLACEHOLDER_MISSING = "placeholder-missing"
+    PLACEHOLDER_ADDED = "placeholder-added"
+    PLACEHOLDER_REORDERED = "placeholder-reordered"
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,7 @@ class Flag:
     bead: int  # index into Report.beads
     src_sentence: int | None
     tgt_sentence: int | None
-    category: str = "name"  # "name" or "number"
+    category: str = "name"  # "name", "number", "language" or "placeholder"
     # An editor judged this flag acceptable (qe check --waivers): it stays in the
     # report, marked, but no longer counts towards the verdict or the gate.
     waived: bool = False

@@ -107,10 +107,11 @@ class Inputs:
 
 @option_group("Input and alignment")
 def inputs(
-    src_lang: str = typer.Option("en", "--src-lang", help="Language of the original (ISO 639-1); in a batch, "
-                                 "a record's own src_lang wins."),
-    tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Language of the translation; default: same "
-                                           "as --src-lang. In a batch, a record's own tgt_lang wins."),
+    src_lang: str = typer.Option("auto", "--src-lang", help="Language of the original (ISO 639-1); auto: a "
+                                 "bilingual file's attribute, else detected from the text (en when too short to "
+                                 "tell). In a batch, a record's own src_lang wins."),
+    tgt_lang: Optional[str] = typer.Option("auto", "--tgt-lang", help="Language of the translation (ISO 639-1); "
+                                           "auto: as --src-lang. In a batch, a record's own tgt_lang wins."),
     model: Optional[str] = typer.Option(None, "--model", help="sentence-transformers model directory or cached "
                                         "name (default: the bundled all-MiniLM-L6-v2 for English, the "
                                         "multilingual model otherwise); 'hashing' for a model-free dry run."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Callable, Sequence, Union
 
 import numpy as np
 
@@ -55,6 +55,14 @@ class CheckConfig:
     # codes of the name/number rules switched off (qe.names.rules), sorted so
     # that repr() and the batch journal's hash do not depend on set order
     ignore_rules: tuple[str, ...] = ()
+    # How src_lang/tgt_lang were decided (option, file, detected, fallback): qe.langid
+    language_choices: tuple = ()
+    # Paragraph i of the original is paragraph i of the translation (the units
+    # of a bilingual file): beads never cross a paragraph; placeholders are masked
+    # before the name stage
+    paired_paragraphs: bool = False
+    placeholders: bool = False
+    check_language: bool = True  # wrong-language and untranslated sentences (qe.langid)
 
     @property
     def target_language(self) -> str:
@@ -79,6 +87,28 @@ def load_document(source: DocumentSource, language: str, *, presplit: bool = Fal
     text = read_text(source, max_bytes=max_bytes)
     # the cleaning stage: from here on, hidden characters are visible code points
     return split_sentences(visible(text), language, presplit=presplit, name=visible(str(source)))
+
+
+def resolve_languages(original: DocumentSource | str, translation: DocumentSource | str,
+                      config: CheckConfig, *, texts: bool = False) -> CheckConfig:
+    """`config` with 'auto' languages decided from the two texts (paths, or
+    Documents, or with `texts` the texts themselves); unchanged when none is auto."""
+    from qe import langid
+
+    tgt_option = config.tgt_lang if config.tgt_lang is not None else (
+        langid.AUTO if config.src_lang == langid.AUTO else config.src_lang)
+    if langid.AUTO not in (config.src_lang, tgt_option):
+        return config
+
+    def text_of(source) -> str:
+        if isinstance(source, Document):
+            return source.text
+        if texts:
+            return str(source)
+        return read_text(source, max_bytes=config.max_bytes)[: langid.DOCUMENT_SAMPLE_CHARS]
+
+    return langid.resolved(config, [langid.choose("original", text_of(original), config.src_lang),
+                                    langid.choose("translation", text_of(translation), tgt_option)])
 
 
 def document_from_text(text: str, language: str = "en", *, presplit: bool = False, name: str = "") -> Document:
@@ -166,9 +196,43 @@ def _align(original: DocumentSource, translation: DocumentSource, config: CheckC
     vectors = encode_once(embedder, src.texts() + tgt.texts())
     src_vecs, tgt_vecs = vectors[: len(src)], vectors[len(src):]
     lexical_weight = config.align.lexical_weight if config.same_language else 0.0
-    alignment = align(_runs(src, src_vecs, config, lexical_weight), _runs(tgt, tgt_vecs, config, lexical_weight),
-                      config.align)
-    return _Aligned(src, tgt, src_vecs, tgt_vecs, alignment.beads, embedder.name, embedder)
+    if config.paired_paragraphs:
+        beads = _align_paired(src, tgt, src_vecs, tgt_vecs, config, lexical_weight)
+    else:
+        beads = align(_runs(src, src_vecs, config, lexical_weight), _runs(tgt, tgt_vecs, config, lexical_weight),
+                      config.align).beads
+    return _Aligned(src, tgt, src_vecs, tgt_vecs, beads, embedder.name, embedder)
+
+
+def _paragraph_spans(doc: Document) -> dict[int, list[int]]:
+    spans: dict[int, list[int]] = {}
+    for s in doc.sentences:
+        spans.setdefault(s.paragraph, []).append(s.index)
+    return spans
+
+
+def _align_paired(src: Document, tgt: Document, src_vecs: np.ndarray, tgt_vecs: np.ndarray,
+                  config: CheckConfig, lexical_weight: float) -> tuple[Bead, ...]:
+    """Beads of documents whose paragraphs correspond one to one (units of a
+    bilingual file): one sentence each is one bead; several are aligned inside
+    the pair only, so nothing ever moves between units."""
+    src_spans, tgt_spans = _paragraph_spans(src), _paragraph_spans(tgt)
+    beads: list[Bead] = []
+    for p in sorted(set(src_spans) | set(tgt_spans)):
+        s_idx, t_idx = src_spans.get(p, []), tgt_spans.get(p, [])
+        if len(s_idx) <= 1 and len(t_idx) <= 1:
+            beads.append(Bead(tuple(s_idx), tuple(t_idx)))
+            continue
+        if not s_idx or not t_idx:
+            beads.append(Bead(tuple(s_idx), tuple(t_idx)))
+            continue
+        sub_src = dataclasses.replace(src, sentences=tuple(src.sentences[i] for i in s_idx))
+        sub_tgt = dataclasses.replace(tgt, sentences=tuple(tgt.sentences[j] for j in t_idx))
+        inner = align(_runs(sub_src, src_vecs[s_idx], config, lexical_weight),
+                      _runs(sub_tgt, tgt_vecs[t_idx], config, lexical_weight), config.align).beads
+        for b in inner:
+            beads.append(dataclasses.replace(b, src=tuple(s_idx[i] for i in b.src), tgt=tuple(t_idx[j] for j in b.tgt)))
+    return tuple(beads)
 
 
 def encode_once(embedder: Embedder, texts: list[str]) -> np.ndarray:
@@ -192,7 +256,8 @@ def _runs(doc: Document, vectors: np.ndarray, config: CheckConfig, lexical_weigh
 def aligned_documents(original: DocumentSource, translation: DocumentSource, config: CheckConfig | None = None,
                       *, embedder: Embedder | None = None) -> tuple[Document, Document, tuple[Bead, ...]]:
     """Split and align only: the two documents and the beads."""
-    a = _align(original, translation, config or CheckConfig(), embedder)
+    config = resolve_languages(original, translation, config or CheckConfig())
+    a = _align(original, translation, config, embedder)
     return a.src, a.tgt, a.beads
 
 
@@ -203,6 +268,7 @@ def check(
     *,
     back_translation: DocumentSource | None = None,
     embedder: Embedder | None = None,
+    extra_checks: Sequence[Callable[[Document, Document, Sequence[Bead]], list[list[Flag]]]] = (),
 ) -> Report:
     """Align, score and name-check `translation` against `original`.
 
@@ -212,7 +278,7 @@ def check(
     BLEU/chrF comes from the back-translation sentences paired with its
     original sentences, while similarity and name checks stay on the translation.
     """
-    config = config or CheckConfig()
+    config = resolve_languages(original, translation, config or CheckConfig())
     a = _align(original, translation, config, embedder)
     src, tgt, beads = a.src, a.tgt, list(a.beads)
 
@@ -230,11 +296,25 @@ def check(
     # names of an unrelated text are all "missing" or "changed": noise, not findings
     run_names = config.check_names and not unrelated
     # names are compared as a reader sees them: a disguised "Кherson" is Kherson,
-    # and the hidden-characters flag says what disguised it
-    flag_lists = (check_names(comparison_document(src), comparison_document(tgt), beads,
-                                ignore_rules=config.ignore_rules) if run_names
-                  else [[] for _ in beads])
+    # and the hidden-characters flag says what disguised it; placeholders of
+    # bilingual units are blanked first, so {UserName} is never a name
+    if run_names:
+        names_src, names_tgt = comparison_document(src), comparison_document(tgt)
+        if config.placeholders:
+            from qe.placeholders import mask_document
+
+            names_src, names_tgt = mask_document(names_src), mask_document(names_tgt)
+        flag_lists = check_names(names_src, names_tgt, beads, ignore_rules=config.ignore_rules)
+    else:
+        flag_lists = [[] for _ in beads]
     flag_lists = [hidden + list(fl) for hidden, fl in zip(hidden_flags(src, tgt, beads), flag_lists)]
+    checks = list(extra_checks)
+    if config.check_language:
+        from qe.langid import language_flags
+
+        checks.append(language_flags)
+    for extra in checks:
+        flag_lists = [[*fl, *more] for fl, more in zip(flag_lists, extra(src, tgt, beads))]
     if config.waivers:
         flag_lists = [[dataclasses.replace(f, waived=True) if f.key in config.waivers else f for f in fl]
                       for fl in flag_lists]
@@ -243,6 +323,7 @@ def check(
     scored = [_scored(b, s, f, src, tgt, risk_model, t)
               for b, s, f in zip(beads, scores, flag_lists)]
     notes = unrelated + calibration_note + risk_note
+    notes.extend(n for n in (c.note() for c in config.language_choices) if n)
     if not config.check_names:
         notes.append("names and numbers were not checked")
     elif run_names:
@@ -260,11 +341,13 @@ def check(
         "qe": __version__,
         "model": a.model_name,
         "segmenter": "presplit" if config.presplit else f"{SEGMENTER_NAME}:{config.src_lang}/{config.target_language}",
-        "alignment": config.align.describe(),
+        "alignment": config.align.describe() + ("|within-units" if config.paired_paragraphs else ""),
         **(via_back or scorer.signatures()),
         "risk": risk_model.id + ("" if not risk_note else " (uncalibrated for this model)"),
         "thresholds": "|".join(f"{k}:{v}" for k, v in dataclasses.asdict(t).items()),
     }
+    if config.language_choices:
+        signature["languages"] = "; ".join(f"{c.side} {c.describe()}" for c in config.language_choices)
     if config.waivers:
         signature["waivers"] = str(len(config.waivers))
     if config.ignore_rules:
