@@ -247,6 +247,16 @@ def language_flags(src: Document, tgt: Document, beads: Sequence[Bead]) -> list[
     return out
 
 
+def supersede(flags: list[Flag], bead: Bead) -> list[Flag]:
+    """A bead whose every translation sentence is in the wrong language keeps
+    its language flags and loses its name flags: names compared across a
+    language nobody declared ("L'idée" for "Att Putin") only repeat the finding."""
+    foreign = {f.tgt_sentence for f in flags if f.kind is FlagKind.WRONG_LANGUAGE}
+    if not bead.tgt or not foreign.issuperset(bead.tgt):
+        return flags
+    return [f for f in flags if f.category != "name"]
+
+
 def _clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -260,4 +270,4 @@ def resolved(config, choices: Sequence[LanguageChoice]):
 
 
 __all__ = ["AUTO", "Detection", "LanguageChoice", "LANGUAGES", "base_language", "choose", "detect",
-           "is_copied", "language_flags", "resolved", "wrong_language"]
+           "is_copied", "language_flags", "resolved", "supersede", "wrong_language"]

@@ -315,6 +315,10 @@ def check(
         checks.append(language_flags)
     for extra in checks:
         flag_lists = [[*fl, *more] for fl, more in zip(flag_lists, extra(src, tgt, beads))]
+    if config.check_language:
+        from qe.langid import supersede
+
+        flag_lists = [supersede(fl, b) for fl, b in zip(flag_lists, beads)]
     if config.waivers:
         flag_lists = [[dataclasses.replace(f, waived=True) if f.key in config.waivers else f for f in fl]
                       for fl in flag_lists]

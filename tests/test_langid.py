@@ -130,3 +130,14 @@ def test_copied_source_is_untranslated_only_across_languages():
 def test_base_language():
     assert [langid.base_language(c) for c in ("en-US", "pt_BR", "zh-Hans", "", None, "SV")] == \
         ["en", "pt", "zh", None, None, "sv"]
+
+
+def test_name_flags_of_a_sentence_in_the_wrong_language_are_superseded():
+    from qe.models import Flag, Severity
+
+    name = Flag(FlagKind.CHANGED, Severity.MAJOR, "Att Putin", "L'idée", "m", 0, 0, 0, category="name")
+    number = Flag(FlagKind.NUMBER_CHANGED, Severity.MAJOR, "2", "3", "m", 0, 0, 0, category="number")
+    foreign = Flag(FlagKind.WRONG_LANGUAGE, Severity.MAJOR, "en", "fr", "m", 0, 0, 0, category="language")
+    assert langid.supersede([name, number, foreign], Bead((0,), (0,))) == [number, foreign]
+    # one sentence of two in another language: the names of the other still count
+    assert langid.supersede([name, foreign], Bead((0,), (0, 1))) == [name, foreign]
