@@ -66,6 +66,10 @@ DOCUMENT_SAMPLE_CHARS = 4000
 # every language ("Bill Taylor", "COVID-19", "iPhone 15").
 UNTRANSLATED_MIN_WORDS = 3
 
+# Rule codes, in the manner of qe.names.rules (L: language)
+RULE_WRONG_LANGUAGE = "L101"  # a translation sentence reads as another language
+RULE_UNTRANSLATED = "L102"  # the translation repeats the original unchanged
+
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 
@@ -227,7 +231,7 @@ def language_flags(src: Document, tgt: Document, beads: Sequence[Bead]) -> list[
         first_src = bead.src[0] if bead.src else None
         if cross and bead.src and is_copied(src_text, tgt_text):
             flags.append(Flag(
-                kind=FlagKind.UNTRANSLATED, severity=Severity.MAJOR, original=_clip(src_text),
+                kind=FlagKind.UNTRANSLATED, severity=Severity.MAJOR, rule=RULE_UNTRANSLATED, original=_clip(src_text),
                 found=_clip(tgt_text), category="language", bead=k, src_sentence=first_src,
                 tgt_sentence=bead.tgt[0],
                 message=f"the translation repeats the original unchanged (still '{src.language}', "
@@ -239,7 +243,7 @@ def language_flags(src: Document, tgt: Document, beads: Sequence[Bead]) -> list[
             d = wrong_language(text, tgt.language)
             if d is not None:
                 flags.append(Flag(
-                    kind=FlagKind.WRONG_LANGUAGE, severity=Severity.MAJOR, original=tgt.language,
+                    kind=FlagKind.WRONG_LANGUAGE, severity=Severity.MAJOR, rule=RULE_WRONG_LANGUAGE, original=tgt.language,
                     found=d.language, category="language", bead=k, src_sentence=first_src, tgt_sentence=j,
                     message=f"this sentence reads as '{d.language}' (confidence {d.confidence:.2f}), "
                             f"the translation should be '{tgt.language}'"))

@@ -13,13 +13,13 @@ Two kinds, both compared between a unit's source and target:
 
 Rules, in the order they are checked (a unit gets at most one flag per token):
 
-    placeholder-missing     a source placeholder is not in the target (major: the
-                            program would lose a value or a tag)
-    placeholder-added       a target placeholder the source does not have (major)
-    placeholder-reordered   the same placeholders in another order: major for
-                            unnamed printf ones (``%s ... %d`` -> ``%d ... %s`` swaps
-                            the arguments), minor for named ones and tags, which a
-                            translation may move with the words
+    P101 placeholder-missing    a source placeholder is not in the target (major: the
+                                program would lose a value or a tag)
+    P102 placeholder-added      a target placeholder the source does not have (major)
+    P103 placeholder-reordered  unnamed printf placeholders in another order (major:
+                                ``%s ... %d`` -> ``%d ... %s`` swaps the arguments)
+    P104 placeholder-reordered  named placeholders or tags in another order (minor:
+                                a translation may move them with the words)
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ def ordered(text: str, tags: tuple[Placeholder, ...] = ()) -> tuple[str, ...]:
 class Mismatch:
     rule: str  # "placeholder-missing", "placeholder-added", "placeholder-reordered"
     token: str
+    code: str  # P101..P104
     severity: Severity
     message: str
 
@@ -93,21 +94,21 @@ def compare(source: tuple[str, ...], target: tuple[str, ...]) -> list[Mismatch]:
     src_count, tgt_count = Counter(source), Counter(target)
     for token, n in (src_count - tgt_count).items():
         times = f" ({n} of {src_count[token]})" if src_count[token] > 1 else ""
-        out.append(Mismatch("placeholder-missing", token, Severity.MAJOR,
+        out.append(Mismatch("placeholder-missing", token, "P101", Severity.MAJOR,
                             f"placeholder {token} of the source is missing from the translation{times}"))
     for token, n in (tgt_count - src_count).items():
-        out.append(Mismatch("placeholder-added", token, Severity.MAJOR,
+        out.append(Mismatch("placeholder-added", token, "P102", Severity.MAJOR,
                             f"placeholder {token} is not in the source"))
     if out:
         return out
     unnamed_src = [t for t in source if _UNNAMED_PRINTF.match(t)]
     unnamed_tgt = [t for t in target if _UNNAMED_PRINTF.match(t)]
     if unnamed_src != unnamed_tgt:
-        out.append(Mismatch("placeholder-reordered", " ".join(unnamed_tgt), Severity.MAJOR,
+        out.append(Mismatch("placeholder-reordered", " ".join(unnamed_tgt), "P103", Severity.MAJOR,
                             f"unnamed placeholders {' '.join(unnamed_src)} come as {' '.join(unnamed_tgt)}: "
                             "the values would swap (number them, e.g. %1$s)"))
     elif source != target:
-        out.append(Mismatch("placeholder-reordered", " ".join(target), Severity.MINOR,
+        out.append(Mismatch("placeholder-reordered", " ".join(target), "P104", Severity.MINOR,
                             f"placeholders in another order: {' '.join(source)} -> {' '.join(target)}"))
     return out
 

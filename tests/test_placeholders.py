@@ -50,3 +50,11 @@ COMPARE = [
 @pytest.mark.parametrize("source,target,expected", COMPARE)
 def test_compare(source, target, expected):
     assert [(m.rule, m.severity) for m in compare(source, target)] == expected
+
+
+@pytest.mark.parametrize("source,target,codes", [
+    (("{a}",), (), ["P101"]), ((), ("{a}",), ["P102"]),
+    (("%s", "%d"), ("%d", "%s"), ["P103"]), (("{a}", "{b}"), ("{b}", "{a}"), ["P104"]),
+])
+def test_every_mismatch_names_its_rule(source, target, codes):
+    assert [m.code for m in compare(source, target)] == codes

@@ -90,7 +90,7 @@ def _placeholder_check(units: Sequence[Unit]):
             seen.add(para)
             unit = units[para]
             for m in compare(unit.source.placeholders, unit.target.placeholders if unit.target else ()):
-                out[k].append(Flag(kind=_RULE_KIND[m.rule], severity=m.severity, original=m.token,
+                out[k].append(Flag(kind=_RULE_KIND[m.rule], severity=m.severity, original=m.token, rule=m.code,
                                    found=None if m.rule == "placeholder-missing" else m.token,
                                    message=m.message, bead=k, category="placeholder",
                                    src_sentence=bead.src[0] if bead.src else None,
