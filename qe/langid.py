@@ -208,6 +208,8 @@ def wrong_language(text: str, expected: str) -> Detection | None:
     """The detection when `text`'s ordinary words are confidently in a language
     other than `expected` (and not a close sibling of it), else None."""
     text = common_words(text)
+    if _letters(text) < MIN_LETTERS:  # too short to tell: no need to ask the detector
+        return None
     d = detect(text)
     if not d.reliable or d.confidence < SENTENCE_CONFIDENCE or _siblings(d.language, expected):
         return None
@@ -261,6 +263,18 @@ def supersede(flags: list[Flag], bead: Bead) -> list[Flag]:
     return [f for f in flags if f.category != "name"]
 
 
+def mixed_note(doc: Document, side: str) -> str | None:
+    """A note when sentences of `doc` read as another language than its own
+    (a mixed-language original; the translation's get wrong-language flags)."""
+    other = [(s.index, d.language) for s in doc.sentences if (d := wrong_language(s.text, doc.language))]
+    if not other:
+        return None
+    languages = ", ".join(f"'{lang}'" for lang in sorted({lang for _, lang in other}))
+    where = ", ".join(f"s{i + 1}" for i, _ in other[:10]) + (" …" if len(other) > 10 else "")
+    return (f"the {side} mixes languages: {len(other)} of {len(doc)} sentences read as {languages}, "
+            f"not '{doc.language}' ({where})")
+
+
 def _clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -274,4 +288,4 @@ def resolved(config, choices: Sequence[LanguageChoice]):
 
 
 __all__ = ["AUTO", "Detection", "LanguageChoice", "LANGUAGES", "base_language", "choose", "detect",
-           "is_copied", "language_flags", "resolved", "supersede", "wrong_language"]
+           "is_copied", "language_flags", "mixed_note", "resolved", "supersede", "wrong_language"]

@@ -328,6 +328,10 @@ def check(
               for b, s, f in zip(beads, scores, flag_lists)]
     notes = unrelated + calibration_note + risk_note
     notes.extend(n for n in (c.note() for c in config.language_choices) if n)
+    if config.check_language:
+        from qe.langid import mixed_note
+
+        notes.extend(n for n in [mixed_note(src, "original")] if n)
     if not config.check_names:
         notes.append("names and numbers were not checked")
     elif run_names:

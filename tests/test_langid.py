@@ -141,3 +141,13 @@ def test_name_flags_of_a_sentence_in_the_wrong_language_are_superseded():
     assert langid.supersede([name, number, foreign], Bead((0,), (0,))) == [number, foreign]
     # one sentence of two in another language: the names of the other still count
     assert langid.supersede([name, foreign], Bead((0,), (0, 1))) == [name, foreign]
+
+
+def test_a_mixed_language_original_is_reported_per_sentence():
+    doc = document_from_text("Regeringen meddelade på tisdagen att den kommer att lägga fram ett förslag. "
+                             "The government said on Tuesday that it would present a new proposal soon. "
+                             "Förslaget gäller skatterna på bensin och diesel i hela landet.", "sv")
+    note = langid.mixed_note(doc, "original")
+    assert note == "the original mixes languages: 1 of 3 sentences read as 'en', not 'sv' (s2)"
+    assert langid.mixed_note(document_from_text("Det regnar i dag över hela landet och i morgon.", "sv"),
+                             "original") is None
