@@ -26,6 +26,13 @@ def over_max_risk(bead: ScoredBead, t: Thresholds) -> bool:
     return t.max_risk is not None and bead.risk is not None and bead.risk.value > t.max_risk
 
 
+def _categories(flags: Sequence[Flag]) -> str:
+    """What the flags are about: "name/number" as always, or e.g.
+    "name/number/language/placeholder" when the language or placeholder checks flagged too."""
+    found = {f.category for f in flags} | {"name", "number"}
+    return "/".join(sorted(found, key=lambda c: (c not in ("name", "number"), c)))
+
+
 def decide(beads: Sequence[ScoredBead], n_src: int, n_tgt: int, t: Thresholds, *,
            corpus: CorpusScores | None = None, blocking: Sequence[str] = ()) -> Gate:
     """The gate for one document: each limit `t` sets that the beads, the
@@ -33,9 +40,9 @@ def decide(beads: Sequence[ScoredBead], n_src: int, n_tgt: int, t: Thresholds, *
     reasons: list[str] = []
     counted = [f for b in beads for f in b.flags if counts_against_gate(f, t)]
     for severity in Severity:
-        n = sum(1 for f in counted if f.severity is severity)
-        if n:
-            reasons.append(f"{n} {severity.value} name/number flag(s)")
+        of_severity = [f for f in counted if f.severity is severity]
+        if of_severity:
+            reasons.append(f"{len(of_severity)} {severity.value} {_categories(of_severity)} flag(s)")
     omitted = sum(len(b.bead.src) for b in beads if b.bead.kind is BeadKind.OMITTED)
     if n_src and omitted / n_src > t.max_omitted_fraction:
         reasons.append(f"{omitted} of {n_src} original sentences omitted (limit {t.max_omitted_fraction:.0%})")

@@ -117,6 +117,7 @@ def test_every_planted_error_is_flagged_and_nothing_else(name, multilingual):
     for unit, kinds in EXPECTED.items():
         assert flagged.get(unit, set()) & kinds, f"unit {unit}: {flagged.get(unit)}"
     assert set(flagged) == set(EXPECTED)
+    assert result.report.gate.reasons[0].endswith("major name/number/language/placeholder flag(s)")
     # the fuzzy unit (a changed name inside) is counted, not checked
     assert P["fuzzy"] not in result.bead_units
     assert any("1 fuzzy" in n for n in result.report.notes)
