@@ -20,6 +20,7 @@ CHECK_ONLY = {
     "--junit": "JUnit is one document's test suite; a feed's result is its summary files and exit code",
     "--markdown": "the Markdown summary is one document's; a feed's is summary.html",
     "--back-translation": "a feed record has no back-translation field",
+    "--annotate": "it names one annotated copy of one bilingual file; a batch of files would need a directory of them",
 }
 
 ORIGINAL = ("The committee met in Geneva on Tuesday to discuss the budget. Delegates from Norway argued for "
