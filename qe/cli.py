@@ -185,7 +185,8 @@ def check(
         raise typer.Exit(int(check_bilingual(original, config, embedder_for=embedder_for, out=out,
                                              formats=output.formats, annotate=annotate, quiet=output.quiet,
                                              output_format=output_format, junit=junit, markdown=markdown,
-                                             progress=show_progress)))
+                                             spinner=_progress(show_progress, f"checking {original.name}"),
+                                             append_summary=append_text)))
     from qe.pipeline import resolve_languages
 
     config = resolve_languages(original, translation, config)

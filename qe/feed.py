@@ -146,7 +146,7 @@ class Feed:
     def _bilingual(self) -> Iterator[FeedRecord]:
         from qe.bilingual.feed import records
 
-        return records(self.path, max_bytes=self.max_bytes)
+        return (FeedRecord(**fields) for fields in records(self.path, max_bytes=self.max_bytes))
 
     def _open(self):
         try:

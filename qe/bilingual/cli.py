@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, ContextManager, Sequence
 
 import typer
 
@@ -19,15 +19,16 @@ def _out_dir(path: Path, out: Path | None, tag: str, several: bool) -> Path:
 
 def check_bilingual(path: Path, config, *, embedder_for: Callable, out: Path | None, formats: Sequence[str],
                     annotate: Path | None, quiet: bool, output_format: str, junit: Path | None,
-                    markdown: Path | None, progress: bool) -> ExitCode:
+                    markdown: Path | None, spinner: ContextManager,
+                    append_summary: Callable[[str, str], None]) -> ExitCode:
     """Check every language pair of `path`, write the reports (and the
-    annotated copy), print the summaries; the exit code of the worst pair."""
+    annotated copy), print the summaries; the exit code of the worst pair.
+    `spinner` and `append_summary` are qe.cli's (passed in: qe.cli imports this module)."""
     from qe.bilingual.annotate import annotate as write_annotated
     from qe.bilingual.check import check_file
-    from qe.cli import _progress, append_text
     from qe.reporting import render_json, render_markdown, render_summary, write_report, write_reports
 
-    with _progress(progress, f"checking {path.name}"):
+    with spinner:
         results = check_file(path, config, embedder_for=embedder_for)
     several = len(results) > 1
     written: list[Path] = []
@@ -42,7 +43,7 @@ def check_bilingual(path: Path, config, *, embedder_for: Callable, out: Path | N
                                         "markdown"))
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if step_summary:
-            append_text(step_summary, render_markdown(report))
+            append_summary(step_summary, render_markdown(report))
         if not quiet:
             if output_format == "json":
                 typer.echo(render_json(report), nl=False)
