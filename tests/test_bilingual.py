@@ -84,7 +84,7 @@ target-language="fr" datatype="plaintext"><body>
 
 @pytest.fixture(scope="module")
 def multilingual():
-    from qe.multilingual import multilingual_embedder
+    from qe.embed import multilingual_embedder
 
     return multilingual_embedder()
 
